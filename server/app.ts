@@ -1,0 +1,64 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { Db } from './db/database.js'
+import { installErrorHandler } from './http/error-handler.js'
+import zonesRoutes from './zones/zones.routes.js'
+import partiesRoutes from './parties/parties.routes.js'
+import transferRoutes from './transfer/transfer.routes.js'
+import resolveRoutes from './resolve/resolve.routes.js'
+import coverageRoutes from './coverage/coverage.routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+    config: Pick<Config, 'publicUrl'>
+  }
+}
+
+export interface AppOptions {
+  db: Db
+  publicUrl?: string
+  logger?: boolean | object
+}
+
+/** Large bodies (imports, batch resolution) are allowed only on the routes that take them. */
+export const LARGE_BODY_LIMIT = 128 * 1024 * 1024
+
+/**
+ * Builds the HTTP application in layers: infrastructure (database, config, errors, OpenAPI), then
+ * the domain routes. Tests call this with `app.inject()`; main.ts adds the client and listens.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('db', options.db)
+  app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
+  installErrorHandler(app)
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Jiezhang 街长 API',
+        description: 'Zoning, resolution and coverage for the street-chief system (街长制).',
+        version: '0.1.0',
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  await app.register(zonesRoutes, { prefix: '/api' })
+  await app.register(partiesRoutes, { prefix: '/api' })
+  await app.register(transferRoutes, { prefix: '/api' })
+  await app.register(resolveRoutes, { prefix: '/api' })
+  await app.register(coverageRoutes, { prefix: '/api' })
+
+  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }))
+  return app
+}

@@ -1,0 +1,46 @@
+import path from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  demo: boolean
+  publicUrl: string
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; an unusable value is a ConfigError that names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT ?? '8080')
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// or postgresql:// URL, got "${databaseUrl.slice(0, 40)}"`)
+  }
+  const demo = parseFlag('DEMO', env.DEMO ?? '1')
+  const host = env.HOST?.trim() || '0.0.0.0'
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || '.data/pglite'),
+    demo,
+    publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 1 to 65535, got "${value}"`)
+  }
+  return port
+}
+
+function parseFlag(name: string, value: string): boolean {
+  const normalised = value.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(normalised)) return true
+  if (['0', 'false', 'no', 'off'].includes(normalised)) return false
+  throw new ConfigError(`${name} must be 1 or 0, got "${value}"`)
+}

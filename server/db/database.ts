@@ -1,0 +1,92 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
+
+/** The typed shape of the schema in sql/. Geometry columns are read through helpers in geo-sql.ts. */
+export const zoneKinds = ['district', 'subdistrict', 'community', 'grid', 'street', 'segment', 'frontage'] as const
+export type ZoneKind = (typeof zoneKinds)[number]
+
+/** Jurisdictions are the administrative tree; they own what nothing more specific owns. */
+export const jurisdictionKinds = ['district', 'subdistrict', 'community'] as const satisfies readonly ZoneKind[]
+export const lineKinds = ['street', 'segment'] as const satisfies readonly ZoneKind[]
+
+/** From most specific to least: the order of a resolution chain. */
+export const kindSpecificity: Record<ZoneKind, number> = {
+  frontage: 0,
+  segment: 1,
+  street: 2,
+  grid: 3,
+  community: 4,
+  subdistrict: 5,
+  district: 6,
+}
+
+export const partyTypes = ['chief', 'department', 'merchant', 'fallback'] as const
+export type PartyType = (typeof partyTypes)[number]
+/** The slot a party fills on a zone. */
+export type Duty = PartyType
+
+/** A geometry column: written as SQL expressions, read through ST_AsGeoJSON. */
+type GeometryColumn = ColumnType<string, never, never>
+
+export interface ZoneTable {
+  id: Generated<number>
+  kind: ZoneKind
+  code: string
+  name: string
+  parent_id: number | null
+  street_class: string | null
+  width_m: number | null
+  centerline: GeometryColumn | null
+  area: GeometryColumn
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface ZonePartTable {
+  zone_id: number
+  geom: GeometryColumn
+}
+
+export interface PartyTable {
+  id: Generated<number>
+  type: PartyType
+  name: string
+  phone: string | null
+  title: string | null
+  role: string | null
+  version: Generated<number>
+}
+
+export interface AssignmentTable {
+  id: Generated<number>
+  zone_id: number
+  party_id: number
+  duty: Duty
+  valid_from: ColumnType<Date, Date | string | undefined, Date | string>
+  valid_to: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  version: Generated<number>
+}
+
+export interface CategoryTable {
+  id: Generated<number>
+  name: string
+}
+
+export interface CategoryRouteTable {
+  zone_id: number
+  category_id: number
+  department_id: number
+}
+
+export interface Database {
+  zone: ZoneTable
+  zone_part: ZonePartTable
+  party: PartyTable
+  assignment: AssignmentTable
+  category: CategoryTable
+  category_route: CategoryRouteTable
+}
+
+export type Db = Kysely<Database>
+/** Either the database or an open transaction: repositories take this first. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { connectDatabase } from './db/connect.js'
+import { migrate } from './db/migrate.js'
+import { loadDemoIfEmpty } from './transfer/demo.js'
+
+const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  console.log(
+    `[jiezhang] PORT=${config.port} DATABASE_URL=${config.databaseUrl ? '(set)' : '(unset: embedded PostGIS)'} ` +
+      `DATA_DIR=${config.dataDir} DEMO=${config.demo ? 1 : 0} PUBLIC_URL=${config.publicUrl}`,
+  )
+  const handle = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  console.log(`[jiezhang] database: ${handle.describe}`)
+  const ran = await migrate(handle)
+  if (ran.length) console.log(`[jiezhang] migrations applied: ${ran.join(', ')}`)
+  if (config.demo) {
+    const loaded = await loadDemoIfEmpty(handle.db)
+    if (loaded) console.log(`[jiezhang] demo district loaded: ${loaded}`)
+  }
+
+  const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' } })
+  if (existsSync(clientDir)) {
+    await app.register(fastifyStatic, { root: clientDir, wildcard: false })
+  } else {
+    console.warn('[jiezhang] no built client in dist/client: run `npm run build` for the map app')
+  }
+  const shutdown = async () => {
+    await app.close()
+    await handle.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
+  await app.listen({ port: config.port, host: config.host })
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`[jiezhang] configuration error: ${error.message}`)
+  } else {
+    console.error(`[jiezhang] could not start: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config'
+
+// API tests run twice, once per database backend; the two share every test file.
+const apiTests = ['tests/api/**/*.test.ts']
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.ts', 'scripts/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'api-pglite',
+          include: apiTests,
+          globalSetup: ['tests/setup/pglite-global.ts'],
+          env: { JZ_TEST_BACKEND: 'pglite' },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'api-postgis',
+          include: apiTests,
+          globalSetup: ['tests/setup/postgis-global.ts'],
+          env: { JZ_TEST_BACKEND: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+})
