@@ -24,8 +24,8 @@ export type PartyType = (typeof partyTypes)[number]
 /** The slot a party fills on a zone. */
 export type Duty = PartyType
 
-/** A geometry column: written as SQL expressions, read through ST_AsGeoJSON. */
-type GeometryColumn = ColumnType<string, never, never>
+/** A geometry column: written as SQL expressions (geo-sql.ts), read through ST_AsGeoJSON. */
+type GeometryColumn = ColumnType<string, unknown, unknown>
 
 export interface ZoneTable {
   id: Generated<number>
