@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CoverageParams, CoverageQuery, CoverageReport, ErrorResponse, JurisdictionList } from './coverage.schemas.js'
+import { auditJurisdictionByCode, listJurisdictions } from './coverage.service.js'
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/jurisdictions',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Every jurisdiction (district, sub-district, community), for pickers',
+        response: { 200: JurisdictionList },
+      },
+    },
+    async () => listJurisdictions(app.db),
+  )
+
+  app.get(
+    '/coverage/:code',
+    {
+      schema: {
+        tags: ['coverage'],
+        summary: 'Coverage audit of a jurisdiction: no area unowned, none owned twice',
+        description:
+          'Gaps (the jurisdiction minus the union of its grids), overlapping grid pairs, grids spilling over ' +
+          'its edge, street centre line owned by no segment, and zones and categories with nobody answering ' +
+          'for them. Areas in m² and lengths in m on the ground; geometries are GeoJSON.',
+        params: CoverageParams,
+        querystring: CoverageQuery,
+        response: { 200: CoverageReport, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => auditJurisdictionByCode(app.db, request.params.code, request.query.kind),
+  )
+}
+
+export default routes

@@ -1,0 +1,118 @@
+import { Type, type Static } from 'typebox'
+
+/** A GeoJSON geometry as PostGIS writes it (RFC 7946, lon/lat, 7 decimals). */
+const Geometry = Type.Object(
+  {
+    type: Type.String(),
+    coordinates: Type.Optional(Type.Unknown()),
+    geometries: Type.Optional(Type.Unknown()),
+  },
+  { description: 'GeoJSON geometry (WGS-84 lon/lat)' },
+)
+
+const jurisdictionKind = (options: { description?: string } = {}) =>
+  Type.Union([Type.Literal('district'), Type.Literal('subdistrict'), Type.Literal('community')], options)
+const JurisdictionKind = jurisdictionKind()
+
+export const Jurisdiction = Type.Object({
+  id: Type.Integer(),
+  kind: JurisdictionKind,
+  code: Type.String(),
+  name: Type.String(),
+  parent_code: Type.Union([Type.String(), Type.Null()]),
+})
+export type Jurisdiction = Static<typeof Jurisdiction>
+
+export const JurisdictionList = Type.Array(Jurisdiction, {
+  description: 'Every district, sub-district and community, least specific first, then by code',
+})
+
+export const CoverageParams = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 64, description: 'Code of a district, sub-district or community' }),
+})
+
+export const CoverageQuery = Type.Object({
+  kind: Type.Optional(jurisdictionKind({ description: 'Only needed when the same code names jurisdictions of two kinds' })),
+})
+
+export const Gap = Type.Object({
+  area_m2: Type.Number(),
+  geometry: Geometry,
+})
+
+export const Overlap = Type.Object({
+  a: Type.String({ description: 'Code of the grid with the lower code' }),
+  b: Type.String({ description: 'Code of the other grid' }),
+  area_m2: Type.Number(),
+  geometry: Geometry,
+})
+
+export const Spill = Type.Object({
+  grid: Type.String(),
+  area_m2: Type.Number({ description: 'Area of the grid outside the jurisdiction' }),
+  geometry: Geometry,
+})
+
+export const UncoveredStreet = Type.Object({
+  street: Type.String({ description: 'Street code' }),
+  name: Type.String(),
+  length_m: Type.Number({ description: 'Length of centre line, inside the jurisdiction, owned by no segment' }),
+  geometry: Geometry,
+})
+
+export const Unassigned = Type.Object({
+  code: Type.String({ description: 'Zone code, or the category name for a category' }),
+  kind: Type.String({ description: 'Zone kind, or "category"' }),
+  name: Type.String(),
+  missing: Type.Union([
+    Type.Literal('chief'),
+    Type.Literal('fallback'),
+    Type.Literal('merchant'),
+    Type.Literal('department'),
+  ]),
+})
+
+export const CoverageSummary = Type.Object({
+  grids: Type.Integer(),
+  streets: Type.Integer(),
+  segments: Type.Integer(),
+  frontages: Type.Integer(),
+  gaps: Type.Integer(),
+  gap_area_m2: Type.Number(),
+  overlaps: Type.Integer(),
+  overlap_area_m2: Type.Number(),
+  spills: Type.Integer(),
+  spill_area_m2: Type.Number(),
+  uncovered_streets: Type.Integer(),
+  uncovered_length_m: Type.Number(),
+  unassigned: Type.Integer(),
+})
+
+export const CoverageReport = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  kind: JurisdictionKind,
+  name: Type.String(),
+  ok: Type.Boolean({ description: 'No gaps, overlaps, spills, uncovered streets or unassigned zones and categories' }),
+  area_m2: Type.Number(),
+  tolerance: Type.Object({
+    area_m2: Type.Number({ description: 'Gaps, overlaps and spills at or below this are floating-point noise' }),
+    length_m: Type.Number({ description: 'Uncovered street pieces at or below this are noise' }),
+  }),
+  summary: CoverageSummary,
+  truncated: Type.Boolean({ description: 'A list was cut at the list limit; summary counts are complete' }),
+  gaps: Type.Array(Gap),
+  overlaps: Type.Array(Overlap),
+  spills: Type.Array(Spill),
+  uncovered_streets: Type.Array(UncoveredStreet),
+  unassigned: Type.Array(Unassigned),
+})
+export type CoverageReport = Static<typeof CoverageReport>
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+})
