@@ -1,5 +1,181 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { zoneKinds, type ZoneKind } from '../db/database.js'
+import { DomainError, notFound } from '../errors.js'
+import { findZoneByCode, listZoneFeatures, zoneFeatureById } from './zones.repository.js'
+import {
+  CreateZoneBody,
+  DeleteZoneQuery,
+  ErrorResponse,
+  UpdateZoneBody,
+  ZoneCodeParams,
+  ZoneFeature,
+  ZoneFeatureCollection,
+  ZoneGeometryQuery,
+  ZoneIdParams,
+  ZoneListQuery,
+} from './zones.schemas.js'
+import { createZone, deleteZone, updateZone } from './zones.service.js'
+import { parseInstant } from '../resolve/resolve.input.js'
 
-// Placeholder while the feature is being built in this change.
-const routes: FastifyPluginAsync = async () => {}
+function readAt(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined
+  const instant = parseInstant(text)
+  if (instant) return instant
+  throw new DomainError(400, 'invalid_time', `at: "${text}" is not an ISO 8601 time`, [
+    { field: 'at', reason: 'must be an ISO 8601 date or time, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
+  ])
+}
+
+function readKind(kind: string, field: string): ZoneKind {
+  if ((zoneKinds as readonly string[]).includes(kind)) return kind as ZoneKind
+  throw new DomainError(400, 'unknown_kind', `Unknown kind "${kind}"`, [{ field, reason: `must be one of ${zoneKinds.join(', ')}` }])
+}
+
+function readKinds(list: string | undefined): ZoneKind[] | undefined {
+  if (list === undefined || list.trim() === '') return undefined
+  return list.split(',').map((kind) => readKind(kind.trim(), 'kind'))
+}
+
+function readBbox(text: string | undefined): [number, number, number, number] | undefined {
+  if (text === undefined) return undefined
+  const fail = (reason: string) => new DomainError(400, 'invalid_bbox', `bbox ${reason}`, [{ field: 'bbox', reason }])
+  const parts = text.split(',')
+  if (parts.length !== 4) throw fail('must be four numbers: west,south,east,north')
+  const numbers = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)))
+  if (numbers.some((value) => !Number.isFinite(value))) throw fail('must be four numbers: west,south,east,north')
+  const [west, south, east, north] = numbers as [number, number, number, number]
+  if ([west, east].some((lon) => lon < -180 || lon > 180)) throw fail('longitudes must be within -180..180')
+  if ([south, north].some((lat) => lat < -90 || lat > 90)) {
+    throw fail('latitudes must be within -90..90 (is it lat,lon? bbox is west,south,east,north)')
+  }
+  if (west > east || south > north) throw fail('must have west <= east and south <= north')
+  return [west, south, east, north]
+}
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 422: ErrorResponse }
+
+  app.get(
+    '/zones',
+    {
+      schema: {
+        tags: ['zones'],
+        summary: 'Zones as a GeoJSON FeatureCollection, with their current chief, department, merchant and fall-back party',
+        querystring: ZoneListQuery,
+        response: { 200: ZoneFeatureCollection, 400: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const query = request.query
+      const limit = query.limit ?? 10_000
+      const features = await listZoneFeatures(app.db, {
+        kinds: readKinds(query.kind),
+        bbox: readBbox(query.bbox),
+        parentCode: query.parent,
+        q: query.q,
+        // One more than asked tells whether the list was cut.
+        limit: limit + 1,
+        geometry: query.geometry ?? 'native',
+        at: readAt(query.at),
+      })
+      const truncated = features.length > limit
+      return { type: 'FeatureCollection' as const, features: truncated ? features.slice(0, limit) : features, truncated }
+    },
+  )
+
+  app.get(
+    '/zones/:id',
+    {
+      schema: {
+        tags: ['zones'],
+        summary: 'One zone with its holders and the number of zones below it',
+        params: ZoneIdParams,
+        querystring: ZoneGeometryQuery,
+        response: { 200: ZoneFeature, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const feature = await zoneFeatureById(app.db, request.params.id, {
+        geometry: request.query.geometry ?? 'native',
+        at: readAt(request.query.at),
+      })
+      if (!feature) throw notFound(`Zone ${request.params.id}`)
+      return feature
+    },
+  )
+
+  app.get(
+    '/zones/by-code/:kind/:code',
+    {
+      schema: {
+        tags: ['zones'],
+        summary: 'One zone by its kind and code',
+        params: ZoneCodeParams,
+        querystring: ZoneGeometryQuery,
+        response: { 200: ZoneFeature, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const kind = readKind(request.params.kind, 'kind')
+      const zone = await findZoneByCode(app.db, kind, request.params.code)
+      const at = readAt(request.query.at)
+      const feature = zone && (await zoneFeatureById(app.db, zone.id, { geometry: request.query.geometry ?? 'native', at }))
+      if (!feature) throw notFound(`${kind} ${request.params.code}`)
+      return feature
+    },
+  )
+
+  app.post(
+    '/zones',
+    {
+      schema: {
+        tags: ['zones'],
+        summary: 'Create a zone',
+        description:
+          'Checks the kind, code, parent kind, geometry (structure and OGC validity, naming the place), a segment lying on ' +
+          'its street (within its area plus 2 m), a grid at least half inside its community. Width defaults by street class.',
+        body: CreateZoneBody,
+        response: { 201: ZoneFeature, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const feature = await createZone(app.db, request.body)
+      return reply.status(201).send(feature)
+    },
+  )
+
+  app.patch(
+    '/zones/:id',
+    {
+      schema: {
+        tags: ['zones'],
+        summary: 'Change a zone, naming the version edited',
+        description: 'A stale version is a 409 version_conflict with the current version and feature; nothing is written.',
+        params: ZoneIdParams,
+        body: UpdateZoneBody,
+        response: { 200: ZoneFeature, ...errors },
+      },
+    },
+    async (request) => updateZone(app.db, request.params.id, request.body),
+  )
+
+  app.delete(
+    '/zones/:id',
+    {
+      schema: {
+        tags: ['zones'],
+        summary: 'Delete a zone, naming its version',
+        description: 'Refused (409 has_dependents) while zones lie below it, unless cascade=true deletes them all in one transaction.',
+        params: ZoneIdParams,
+        querystring: DeleteZoneQuery,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteZone(app.db, request.params.id, request.query.version, request.query.cascade ?? false)
+      return reply.status(204).send(null)
+    },
+  )
+}
+
 export default routes

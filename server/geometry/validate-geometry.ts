@@ -1,0 +1,174 @@
+import type { ErrorDetail } from '../errors.js'
+
+/**
+ * Structural checks of a GeoJSON geometry from a caller, before it reaches PostGIS, so that every
+ * problem names its place (`geometry.coordinates[0][3]`) and a swapped lon/lat gets a hint.
+ * Validity that needs real geometry (self-intersection) is checked in SQL by
+ * `sqlGeometryProblems` in server/zones/zone-checks.ts.
+ */
+export type ExpectedGeometry = 'area' | 'line'
+
+/** Enough for a district boundary traced from a survey; more is a mistake or an attack. */
+export const MAX_VERTICES = 100_000
+/** A geometry that is wrong everywhere is not listed in full. */
+export const MAX_GEOMETRY_PROBLEMS = 20
+
+const allowedTypes: Record<ExpectedGeometry, readonly string[]> = {
+  area: ['Polygon', 'MultiPolygon'],
+  line: ['LineString', 'MultiLineString'],
+}
+const geoJsonGeometryTypes = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']
+
+type Position = [number, number, ...number[]]
+
+class Problems {
+  readonly list: ErrorDetail[] = []
+  overflow = 0
+  add(field: string, reason: string): void {
+    if (this.list.length < MAX_GEOMETRY_PROBLEMS) this.list.push({ field, reason })
+    else this.overflow++
+  }
+}
+
+export function validateGeometry(geometry: unknown, expected: ExpectedGeometry, field = 'geometry'): ErrorDetail[] {
+  const allowed = allowedTypes[expected]
+  const expectedText = `${allowed.join(' or ')} (${expected === 'area' ? 'an area' : 'a centre line'})`
+  if (geometry === undefined || geometry === null) return [{ field, reason: `is required: a GeoJSON ${expectedText}` }]
+  if (typeof geometry !== 'object' || Array.isArray(geometry)) {
+    return [{ field, reason: `must be a GeoJSON geometry object, got ${describe(geometry)}` }]
+  }
+  const { type, coordinates } = geometry as { type?: unknown; coordinates?: unknown }
+  if (type === 'Feature' || type === 'FeatureCollection') {
+    return [{ field: `${field}.type`, reason: `is a ${type}; send its geometry (${expectedText}) instead` }]
+  }
+  if (typeof type !== 'string') return [{ field: `${field}.type`, reason: `is required: ${expectedText}` }]
+  if (!allowed.includes(type)) {
+    const known = geoJsonGeometryTypes.includes(type) ? `${type} is not allowed here` : `unknown GeoJSON type "${type}"`
+    return [{ field: `${field}.type`, reason: `${known}: expected ${expectedText}` }]
+  }
+  const path = `${field}.coordinates`
+  if (!Array.isArray(coordinates)) return [{ field: path, reason: 'must be an array of coordinates' }]
+  if (coordinates.length === 0) return [{ field: path, reason: `is empty: a ${type} needs coordinates` }]
+
+  const vertices = countVertices(coordinates, type)
+  if (vertices > MAX_VERTICES) {
+    return [{ field: path, reason: `has ${vertices} vertices; at most ${MAX_VERTICES} are allowed per geometry (simplify it)` }]
+  }
+
+  const problems = new Problems()
+  switch (type) {
+    case 'Polygon':
+      checkPolygon(coordinates, path, problems)
+      break
+    case 'MultiPolygon':
+      coordinates.forEach((polygon, index) => {
+        if (!Array.isArray(polygon) || polygon.length === 0) problems.add(`${path}[${index}]`, 'must be a non-empty array of rings')
+        else checkPolygon(polygon, `${path}[${index}]`, problems)
+      })
+      break
+    case 'LineString':
+      checkLine(coordinates, path, problems)
+      break
+    case 'MultiLineString':
+      coordinates.forEach((line, index) => {
+        if (!Array.isArray(line)) problems.add(`${path}[${index}]`, 'must be an array of positions')
+        else checkLine(line, `${path}[${index}]`, problems)
+      })
+      break
+  }
+  if (problems.overflow > 0) problems.list.push({ field: path, reason: `and ${problems.overflow} more problems` })
+  return problems.list
+}
+
+function checkPolygon(rings: unknown[], path: string, problems: Problems): void {
+  rings.forEach((ring, index) => {
+    const ringPath = `${path}[${index}]`
+    if (!Array.isArray(ring)) return problems.add(ringPath, 'must be an array of positions (a linear ring)')
+    const positions = checkPositions(ring, ringPath, problems)
+    if (!positions) return
+    if (positions.length < 4) {
+      return problems.add(ringPath, `a ring needs at least 4 positions (the first repeated last), got ${positions.length}`)
+    }
+    const first = positions[0]!
+    const last = positions[positions.length - 1]!
+    if (!samePoint(first, last)) {
+      return problems.add(
+        ringPath,
+        `ring is not closed: the first position ${formatPosition(first)} differs from the last ${formatPosition(last)}`,
+      )
+    }
+    if (distinctCount(positions) < 3) problems.add(ringPath, 'a ring needs at least 3 distinct positions')
+  })
+}
+
+function checkLine(line: unknown[], path: string, problems: Problems): void {
+  const positions = checkPositions(line, path, problems)
+  if (!positions) return
+  if (positions.length < 2) return problems.add(path, `a line needs at least 2 positions, got ${positions.length}`)
+  if (distinctCount(positions) < 2) problems.add(path, 'a line needs at least 2 distinct positions')
+}
+
+/** The positions when all are well-formed; otherwise the problems are recorded and null returned. */
+function checkPositions(list: unknown[], path: string, problems: Problems): Position[] | null {
+  let ok = true
+  list.forEach((position, index) => {
+    const reason = positionProblem(position)
+    if (reason) {
+      ok = false
+      problems.add(`${path}[${index}]`, reason)
+    }
+  })
+  return ok ? (list as Position[]) : null
+}
+
+function positionProblem(position: unknown): string | null {
+  if (!Array.isArray(position) || position.length < 2 || position.length > 4) {
+    return `must be a position [lon, lat], got ${describe(position)}`
+  }
+  for (const value of position) {
+    if (typeof value !== 'number') return `coordinates must be numbers, got ${describe(value)}`
+    if (!Number.isFinite(value)) return `coordinates must be finite numbers`
+  }
+  const [lon, lat] = position as number[] as [number, number]
+  const lonOk = lon >= -180 && lon <= 180
+  const latOk = lat >= -90 && lat <= 90
+  if (lonOk && latOk) return null
+  // A latitude beyond ±90 that would be a fine longitude, with a longitude that would be a fine
+  // latitude, is almost always [lat, lon] written by someone used to "30.27 N, 120.15 E".
+  const swapped = Math.abs(lon) <= 90 && Math.abs(lat) <= 180
+  const which = !latOk ? `latitude ${lat} is out of range -90..90` : `longitude ${lon} is out of range -180..180`
+  return swapped && !latOk
+    ? `${which}; longitude and latitude look swapped (GeoJSON is [lon, lat]: [${lat}, ${lon}]?)`
+    : which
+}
+
+function countVertices(coordinates: unknown[], type: string): number {
+  const depth = type === 'MultiPolygon' ? 3 : type === 'Polygon' || type === 'MultiLineString' ? 2 : 1
+  const count = (value: unknown, level: number): number => {
+    if (!Array.isArray(value)) return 0
+    if (level === 0) return 1
+    let total = 0
+    for (const item of value) total += count(item, level - 1)
+    return total
+  }
+  return count(coordinates, depth)
+}
+
+function samePoint(a: Position, b: Position): boolean {
+  return a[0] === b[0] && a[1] === b[1]
+}
+
+function distinctCount(positions: Position[]): number {
+  return new Set(positions.map((p) => `${p[0]},${p[1]}`)).size
+}
+
+function formatPosition(position: Position): string {
+  return `[${position[0]}, ${position[1]}]`
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`
+}

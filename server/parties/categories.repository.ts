@@ -1,0 +1,81 @@
+import { sql } from 'kysely'
+import type { DbOrTx, ZoneKind } from '../db/database.js'
+
+export interface CategoryRow {
+  id: number
+  name: string
+}
+
+export interface ZoneCategoryRoute {
+  category: string
+  department: { id: number; name: string; phone: string | null }
+  /** The zone that sets this route: the zone itself, or the nearest ancestor that does. */
+  via: { id: number; code: string; kind: ZoneKind }
+  inherited: boolean
+}
+
+export async function listCategories(db: DbOrTx): Promise<CategoryRow[]> {
+  return db.selectFrom('category').select(['id', 'name']).orderBy('name').execute()
+}
+
+export async function findCategoryByName(db: DbOrTx, name: string): Promise<CategoryRow | undefined> {
+  return db.selectFrom('category').select(['id', 'name']).where('name', '=', name).executeTakeFirst()
+}
+
+export async function insertCategory(db: DbOrTx, name: string): Promise<CategoryRow> {
+  return db.insertInto('category').values({ name }).returning(['id', 'name']).executeTakeFirstOrThrow()
+}
+
+/**
+ * Each category's route as seen from a zone: set on the zone itself, or inherited from the nearest
+ * ancestor (by parent links) that sets it.
+ */
+export async function routesForZone(db: DbOrTx, zoneId: number): Promise<ZoneCategoryRoute[]> {
+  const { rows } = await sql<{
+    category: string
+    department_id: number
+    department_name: string
+    department_phone: string | null
+    via_id: number
+    via_code: string
+    via_kind: ZoneKind
+    depth: number
+  }>`
+    WITH RECURSIVE ancestry AS (
+      SELECT id, parent_id, 0 AS depth FROM zone WHERE id = ${zoneId}
+      UNION ALL
+      SELECT z.id, z.parent_id, ancestry.depth + 1 FROM zone z JOIN ancestry ON z.id = ancestry.parent_id
+      WHERE ancestry.depth < 32
+    )
+    SELECT DISTINCT ON (c.name) c.name AS category, d.id AS department_id, d.name AS department_name,
+           d.phone AS department_phone, z.id AS via_id, z.code AS via_code, z.kind AS via_kind, ancestry.depth
+    FROM ancestry
+    JOIN category_route r ON r.zone_id = ancestry.id
+    JOIN category c ON c.id = r.category_id
+    JOIN party d ON d.id = r.department_id
+    JOIN zone z ON z.id = ancestry.id
+    ORDER BY c.name, ancestry.depth`.execute(db)
+  return rows.map((row) => ({
+    category: row.category,
+    department: { id: row.department_id, name: row.department_name, phone: row.department_phone },
+    via: { id: row.via_id, code: row.via_code, kind: row.via_kind },
+    inherited: row.depth > 0,
+  }))
+}
+
+export async function setRoute(db: DbOrTx, zoneId: number, categoryId: number, departmentId: number): Promise<void> {
+  await db
+    .insertInto('category_route')
+    .values({ zone_id: zoneId, category_id: categoryId, department_id: departmentId })
+    .onConflict((oc) => oc.columns(['zone_id', 'category_id']).doUpdateSet({ department_id: departmentId }))
+    .execute()
+}
+
+export async function deleteRoute(db: DbOrTx, zoneId: number, categoryId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('category_route')
+    .where('zone_id', '=', zoneId)
+    .where('category_id', '=', categoryId)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}

@@ -1,0 +1,327 @@
+import { sql, type RawBuilder } from 'kysely'
+import type { DbOrTx, Duty, ZoneKind } from '../db/database.js'
+import type { Geometry } from '../db/geo-sql.js'
+import { cleanGeometry, idsIn } from './zone-checks.js'
+
+/** The people and organisations currently answering for a zone, as the API shows them. */
+export interface Contact {
+  id: number
+  name: string
+  phone: string | null
+}
+export interface ChiefContact extends Contact {
+  title: string | null
+  role: string | null
+}
+export interface Holders {
+  chief: ChiefContact | null
+  department: Contact | null
+  merchant: Contact | null
+  fallback: Contact | null
+}
+
+export interface ZoneProperties extends Holders {
+  id: number
+  kind: ZoneKind
+  code: string
+  name: string
+  parent_id: number | null
+  parent_code: string | null
+  street_class: string | null
+  width_m: number | null
+  version: number
+  area_m2: number
+  /** Centre-line length on the ground, for streets and segments; null for areas. */
+  length_m: number | null
+  updated_at: string
+  children_count?: number
+}
+
+export interface ZoneFeature {
+  type: 'Feature'
+  id: number
+  geometry: Geometry
+  properties: ZoneProperties
+}
+
+export interface ZoneRow {
+  id: number
+  kind: ZoneKind
+  code: string
+  name: string
+  parent_id: number | null
+  street_class: string | null
+  width_m: number | null
+  version: number
+}
+
+export interface ZoneFilters {
+  kinds?: readonly ZoneKind[]
+  /** west, south, east, north in degrees: zones whose owned area meets the box. */
+  bbox?: readonly [number, number, number, number]
+  /** Zones whose parent has this code (of whatever kind). */
+  parentCode?: string
+  ids?: readonly number[]
+  /** Part of the name or code, case-insensitive. */
+  q?: string
+  limit?: number
+  /** `native`: centre line for lines, polygon otherwise; `area`: the area the zone owns. */
+  geometry?: 'native' | 'area'
+  at?: Date
+}
+
+const zoneColumns = ['id', 'kind', 'code', 'name', 'parent_id', 'street_class', 'width_m', 'version'] as const
+
+export async function findZoneById(db: DbOrTx, id: number, options: { forUpdate?: boolean } = {}): Promise<ZoneRow | undefined> {
+  let query = db.selectFrom('zone').select(zoneColumns).where('id', '=', id)
+  if (options.forUpdate) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+export async function findZoneByCode(db: DbOrTx, kind: ZoneKind, code: string): Promise<ZoneRow | undefined> {
+  return db.selectFrom('zone').select(zoneColumns).where('kind', '=', kind).where('code', '=', code).executeTakeFirst()
+}
+
+/** Zones of any of `kinds` with this code: a parent named by code alone may be of several kinds. */
+export async function findZonesByCode(db: DbOrTx, kinds: readonly ZoneKind[], code: string): Promise<ZoneRow[]> {
+  if (kinds.length === 0) return []
+  return db.selectFrom('zone').select(zoneColumns).where('kind', 'in', kinds).where('code', '=', code).orderBy('id').execute()
+}
+
+/** A polygon when the area has one part (what editors expect), the multipolygon otherwise. */
+function simplestArea(): RawBuilder<unknown> {
+  return sql`CASE WHEN ST_NumGeometries(z.area) = 1 THEN ST_GeometryN(z.area, 1) ELSE z.area END`
+}
+
+interface FeatureRow extends ZoneRow {
+  parent_code: string | null
+  geometry: Geometry
+  area_m2: number
+  length_m: number | null
+  updated_at: Date | string
+  children_count?: number
+}
+
+export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): Promise<ZoneFeature[]> {
+  const geometry =
+    filters.geometry === 'area' ? simplestArea() : sql`COALESCE(z.centerline, ${simplestArea()})`
+  let query = db
+    .selectFrom('zone as z')
+    .leftJoin('zone as p', 'p.id', 'z.parent_id')
+    .select([
+      'z.id', 'z.kind', 'z.code', 'z.name', 'z.parent_id', 'z.street_class', 'z.width_m', 'z.version', 'z.updated_at',
+      'p.code as parent_code',
+      sql<Geometry>`ST_AsGeoJSON(${geometry}, 7)::json`.as('geometry'),
+      sql<number>`ST_Area(z.area::geography)`.as('area_m2'),
+      sql<number | null>`CASE WHEN z.centerline IS NULL THEN NULL ELSE ST_Length(z.centerline::geography) END`.as('length_m'),
+    ])
+  if (filters.kinds && filters.kinds.length > 0) query = query.where('z.kind', 'in', filters.kinds)
+  if (filters.ids) {
+    if (filters.ids.length === 0) return []
+    query = query.where(sql<boolean>`z.id IN ${idsIn(filters.ids)}`)
+  }
+  if (filters.bbox) {
+    const [west, south, east, north] = filters.bbox
+    query = query.where(
+      sql<boolean>`ST_Intersects(z.area, ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, 4326))`,
+    )
+  }
+  if (filters.parentCode !== undefined) query = query.where('p.code', '=', filters.parentCode)
+  if (filters.q) {
+    const pattern = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where((eb) => eb.or([eb('z.name', 'ilike', pattern), eb('z.code', 'ilike', pattern)]))
+  }
+  // Least specific first, so that a map draws jurisdictions under grids under streets.
+  query = query
+    .orderBy(sql`array_position(ARRAY['district','subdistrict','community','grid','street','segment','frontage'], z.kind)`)
+    .orderBy('z.code')
+  if (filters.limit !== undefined) query = query.limit(filters.limit)
+  const rows = (await query.execute()) as FeatureRow[]
+  return toFeatures(db, rows, filters.at)
+}
+
+export async function zoneFeatureById(
+  db: DbOrTx,
+  id: number,
+  options: { geometry?: 'native' | 'area'; at?: Date } = {},
+): Promise<ZoneFeature | undefined> {
+  const [feature] = await listZoneFeatures(db, {
+    ids: [id],
+    ...(options.geometry ? { geometry: options.geometry } : {}),
+    ...(options.at ? { at: options.at } : {}),
+  })
+  if (!feature) return undefined
+  const children = await db
+    .selectFrom('zone')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('parent_id', '=', id)
+    .executeTakeFirstOrThrow()
+  feature.properties.children_count = Number(children.count)
+  return feature
+}
+
+async function toFeatures(db: DbOrTx, rows: FeatureRow[], at?: Date): Promise<ZoneFeature[]> {
+  const holders = await currentHolders(
+    db,
+    rows.map((row) => row.id),
+    at,
+  )
+  return rows.map((row) => ({
+    type: 'Feature',
+    id: row.id,
+    geometry: row.geometry,
+    properties: {
+      id: row.id,
+      kind: row.kind,
+      code: row.code,
+      name: row.name,
+      parent_id: row.parent_id,
+      parent_code: row.parent_code,
+      street_class: row.street_class,
+      width_m: row.width_m,
+      version: row.version,
+      area_m2: Number(row.area_m2),
+      length_m: row.length_m === null ? null : Number(row.length_m),
+      updated_at: new Date(row.updated_at).toISOString(),
+      ...(holders.get(row.id) ?? emptyHolders()),
+    },
+  }))
+}
+
+export function emptyHolders(): Holders {
+  return { chief: null, department: null, merchant: null, fallback: null }
+}
+
+interface HolderRow {
+  zone_id: number
+  duty: Duty
+  id: number
+  name: string
+  phone: string | null
+  title: string | null
+  role: string | null
+}
+
+/**
+ * Who answers for each zone at `at` (default now): per duty, the assignment whose interval
+ * [valid_from, valid_to) holds `at`; if intervals overlap (old imported data), the latest start.
+ */
+export async function currentHolders(db: DbOrTx, zoneIds: readonly number[], at?: Date | string): Promise<Map<number, Holders>> {
+  const result = new Map<number, Holders>()
+  if (zoneIds.length === 0) return result
+  const instant = at === undefined ? new Date().toISOString() : new Date(at).toISOString()
+  const { rows } = await sql<HolderRow>`
+    SELECT DISTINCT ON (a.zone_id, a.duty) a.zone_id, a.duty, p.id, p.name, p.phone, p.title, p.role
+    FROM assignment a JOIN party p ON p.id = a.party_id
+    WHERE a.zone_id IN ${idsIn(zoneIds)}
+      AND a.valid_from <= ${instant}::timestamptz
+      AND (a.valid_to IS NULL OR a.valid_to > ${instant}::timestamptz)
+    ORDER BY a.zone_id, a.duty, a.valid_from DESC, a.id DESC`.execute(db)
+  for (const row of rows) {
+    let holders = result.get(row.zone_id)
+    if (!holders) result.set(row.zone_id, (holders = emptyHolders()))
+    const contact = { id: row.id, name: row.name, phone: row.phone }
+    if (row.duty === 'chief') holders.chief = { ...contact, title: row.title, role: row.role }
+    else holders[row.duty] = contact
+  }
+  return result
+}
+
+export interface ZoneWrite {
+  kind: ZoneKind
+  code: string
+  name: string
+  parent_id: number | null
+  street_class: string | null
+  width_m: number | null
+  geometry: Geometry
+}
+
+/** Lines are written as their centre line; the schema's trigger derives the area they own. */
+function geometryColumns(kind: ZoneKind, geometry: Geometry) {
+  const isLine = kind === 'street' || kind === 'segment'
+  return isLine
+    ? { centerline: cleanGeometry(geometry), area: sql`ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)` }
+    : { centerline: null, area: sql`ST_Multi(${cleanGeometry(geometry)})` }
+}
+
+export async function insertZone(db: DbOrTx, zone: ZoneWrite): Promise<number> {
+  const row = await db
+    .insertInto('zone')
+    .values({
+      kind: zone.kind,
+      code: zone.code,
+      name: zone.name,
+      parent_id: zone.parent_id,
+      street_class: zone.street_class,
+      width_m: zone.width_m,
+      ...geometryColumns(zone.kind, zone.geometry),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export interface ZonePatch {
+  code?: string
+  name?: string
+  parent_id?: number | null
+  street_class?: string | null
+  width_m?: number | null
+  geometry?: Geometry
+}
+
+/** Applies the patch and bumps the version; the caller has locked the row and checked its version. */
+export async function updateZoneRow(db: DbOrTx, id: number, kind: ZoneKind, patch: ZonePatch): Promise<void> {
+  const { geometry, ...fields } = patch
+  await db
+    .updateTable('zone')
+    .set({
+      ...fields,
+      ...(geometry ? geometryColumns(kind, geometry) : {}),
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export interface ZoneRef {
+  id: number
+  kind: ZoneKind
+  code: string
+  name: string
+}
+
+export async function listChildren(db: DbOrTx, id: number, limit: number): Promise<{ total: number; children: ZoneRef[] }> {
+  const children = await db
+    .selectFrom('zone')
+    .select(['id', 'kind', 'code', 'name'])
+    .where('parent_id', '=', id)
+    .orderBy('kind')
+    .orderBy('code')
+    .limit(limit)
+    .execute()
+  const total = await db
+    .selectFrom('zone')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('parent_id', '=', id)
+    .executeTakeFirstOrThrow()
+  return { total: Number(total.count), children }
+}
+
+/** Deletes the zone and everything below it, deepest first (parent links restrict deletion). */
+export async function deleteSubtree(db: DbOrTx, id: number): Promise<number> {
+  const { rows } = await sql<{ id: number; depth: number }>`
+    WITH RECURSIVE subtree AS (
+      SELECT id, 0 AS depth FROM zone WHERE id = ${id}
+      UNION ALL
+      SELECT child.id, subtree.depth + 1 FROM zone child JOIN subtree ON child.parent_id = subtree.id
+    )
+    SELECT id, depth FROM subtree ORDER BY depth DESC`.execute(db)
+  const byDepth = new Map<number, number[]>()
+  for (const row of rows) byDepth.set(row.depth, [...(byDepth.get(row.depth) ?? []), row.id])
+  for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) {
+    await db.deleteFrom('zone').where(sql<boolean>`id IN ${idsIn(byDepth.get(depth)!)}`).execute()
+  }
+  return rows.length
+}

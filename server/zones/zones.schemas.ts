@@ -1,0 +1,138 @@
+import { Type, type Static, type TSchema } from 'typebox'
+import { zoneKinds } from '../db/database.js'
+
+/**
+ * Input and response schemas of the zones API. Kinds and geometry are read by the service rather
+ * than by these schemas, so that an unknown kind or a bad ring gets a message that names it.
+ */
+const kindList = zoneKinds.join(', ')
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown({ description: '[{index?, field, reason}], or an object for conflicts' })),
+    }),
+  },
+  { description: 'What went wrong, and where' },
+)
+
+export const GeometryInput = Type.Object(
+  { type: Type.String(), coordinates: Type.Optional(Type.Unknown()) },
+  {
+    description:
+      'GeoJSON geometry, WGS-84 [lon, lat]: Polygon/MultiPolygon for district, subdistrict, community, grid and frontage; ' +
+      'LineString/MultiLineString centre line for street and segment',
+  },
+)
+
+export const GeometryOutput = Type.Object(
+  { type: Type.String(), coordinates: Type.Optional(Type.Unknown()) },
+  { description: 'GeoJSON geometry, WGS-84 [lon, lat], 7 decimals' },
+)
+
+export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const Contact = Type.Object({ id: Type.Integer(), name: Type.String(), phone: nullable(Type.String()) })
+export const ChiefContact = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  phone: nullable(Type.String()),
+  title: nullable(Type.String()),
+  role: nullable(Type.String()),
+})
+
+export const ZoneProperties = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String({ description: kindList }),
+  code: Type.String(),
+  name: Type.String(),
+  parent_id: nullable(Type.Integer()),
+  parent_code: nullable(Type.String()),
+  street_class: nullable(Type.String()),
+  width_m: nullable(Type.Number()),
+  version: Type.Integer({ description: 'Send it back with PATCH and DELETE; a stale one is a 409' }),
+  area_m2: Type.Number({ description: 'Owned area on the ground, m²' }),
+  length_m: nullable(Type.Number({ description: 'Centre-line length on the ground (streets, segments)' })),
+  updated_at: Type.String({ format: 'date-time' }),
+  chief: nullable(ChiefContact),
+  department: nullable(Contact),
+  merchant: nullable(Contact),
+  fallback: nullable(Contact),
+  children_count: Type.Optional(Type.Integer()),
+})
+
+export const ZoneFeature = Type.Object({
+  type: Type.Literal('Feature'),
+  id: Type.Integer(),
+  geometry: GeometryOutput,
+  properties: ZoneProperties,
+})
+
+export const ZoneFeatureCollection = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(ZoneFeature),
+  truncated: Type.Boolean({ description: 'More zones matched than `limit`' }),
+})
+
+const at = Type.String({
+  description: 'ISO 8601 time: show who held each duty then (default now). Without an offset: China Standard Time',
+})
+
+export const ZoneListQuery = Type.Object({
+  kind: Type.Optional(Type.String({ description: `Comma-separated kinds: ${kindList}` })),
+  bbox: Type.Optional(Type.String({ description: 'west,south,east,north in degrees: zones whose area meets the box' })),
+  parent: Type.Optional(Type.String({ description: "Only the children of the zone with this code" })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name or code' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000, default: 10_000 })),
+  geometry: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('area')], { default: 'native' })),
+  at: Type.Optional(at),
+})
+export type ZoneListQuery = Static<typeof ZoneListQuery>
+
+export const ZoneGeometryQuery = Type.Object({
+  geometry: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('area')], { default: 'native' })),
+  at: Type.Optional(at),
+})
+
+export const ZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ZoneCodeParams = Type.Object({ kind: Type.String({ description: kindList }), code: Type.String({ minLength: 1, maxLength: 64 }) })
+
+const widthM = Type.Number({ exclusiveMinimum: 0, maximum: 200, description: 'Owned width in metres (streets, segments)' })
+const streetClass = Type.String({ maxLength: 40, description: 'OpenStreetMap highway class: primary, secondary, …' })
+
+export const CreateZoneBody = Type.Object(
+  {
+    kind: Type.String({ description: kindList }),
+    code: Type.String({ maxLength: 64, description: 'Unique within the kind; CJ/T 213 digits below coded parents' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    parent: Type.Optional(nullable(Type.String({ description: "The parent's code" }))),
+    parent_id: Type.Optional(nullable(Type.Integer({ minimum: 1 }))),
+    geometry: GeometryInput,
+    width_m: Type.Optional(nullable(widthM)),
+    street_class: Type.Optional(nullable(streetClass)),
+  },
+  { additionalProperties: false },
+)
+export type CreateZoneBody = Static<typeof CreateZoneBody>
+
+export const UpdateZoneBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The version you edited' }),
+    code: Type.Optional(Type.String({ maxLength: 64 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    parent: Type.Optional(nullable(Type.String({ description: "The new parent's code; null to detach" }))),
+    parent_id: Type.Optional(nullable(Type.Integer({ minimum: 1 }))),
+    geometry: Type.Optional(GeometryInput),
+    width_m: Type.Optional(widthM),
+    street_class: Type.Optional(nullable(streetClass)),
+  },
+  { additionalProperties: false },
+)
+export type UpdateZoneBody = Static<typeof UpdateZoneBody>
+
+export const DeleteZoneQuery = Type.Object({
+  version: Type.Integer({ minimum: 1, description: 'The version you mean to delete' }),
+  cascade: Type.Optional(Type.Boolean({ default: false, description: 'Delete every zone below it too' })),
+})
