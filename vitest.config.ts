@@ -34,6 +34,17 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The built map app in Debian's Chromium, against the real server with the demo loaded.
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

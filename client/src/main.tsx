@@ -1,7 +1,6 @@
 import { createRoot } from 'react-dom/client'
-
-function App() {
-  return <h1>街长 Jiezhang</h1>
-}
+import 'maplibre-gl/dist/maplibre-gl.css'
+import './styles.css'
+import { App } from './App.js'
 
 createRoot(document.getElementById('root')!).render(<App />)

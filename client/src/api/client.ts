@@ -1,0 +1,108 @@
+import type { FeatureCollection } from 'geojson'
+import type {
+  Assignment, CategoryRoute, CoverageReport, Crs, Duty, ErrorDetail, Jurisdiction, Party, ResolveResult,
+  ZoneCollection, ZoneFeature, ZoneInput, ZoneKind,
+} from './types.js'
+
+/** An error answer from the engine, with its code and the per-feature details it gave. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message)
+  }
+
+  get detailList(): ErrorDetail[] {
+    return Array.isArray(this.details) ? (this.details as ErrorDetail[]) : []
+  }
+}
+
+export interface VersionConflict {
+  current_version: number
+  current: ZoneFeature
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch (error) {
+    throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error), null)
+  }
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  let data: unknown = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
+    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, error?.details)
+  }
+  return data as T
+}
+
+const query = (params: Record<string, string | number | undefined | null>) => {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value))
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
+export const api = {
+  listZones: (params: { kind?: ZoneKind[]; parent?: string; q?: string; limit?: number; bbox?: number[] } = {}) =>
+    request<ZoneCollection>('GET', `/api/zones${query({
+      kind: params.kind?.join(','), parent: params.parent, q: params.q, limit: params.limit, bbox: params.bbox?.join(','),
+    })}`),
+  getZone: (id: number) => request<ZoneFeature>('GET', `/api/zones/${id}`),
+  createZone: (zone: ZoneInput) => request<ZoneFeature>('POST', '/api/zones', zone),
+  updateZone: (id: number, patch: Partial<ZoneInput> & { version: number }) => request<ZoneFeature>('PATCH', `/api/zones/${id}`, patch),
+  deleteZone: (id: number, version: number, cascade = false) =>
+    request<void>('DELETE', `/api/zones/${id}${query({ version, cascade: cascade ? 'true' : undefined })}`),
+
+  listParties: (params: { type?: Duty; q?: string } = {}) => request<Party[]>('GET', `/api/parties${query(params)}`),
+  createParty: (party: { type: Duty; name: string; phone?: string; title?: string; role?: string }) =>
+    request<Party>('POST', '/api/parties', party),
+  listAssignments: (zoneId: number) => request<Assignment[]>('GET', `/api/zones/${zoneId}/assignments`),
+  assign: (zoneId: number, body: { duty: Duty; party_id?: number; party?: { name: string; phone?: string; title?: string; role?: string } }) =>
+    request<Assignment>('POST', `/api/zones/${zoneId}/assignments`, body),
+  endAssignment: (id: number, version: number) => request<Assignment>('POST', `/api/assignments/${id}/end`, { version }),
+
+  listCategories: () => request<{ id: number; name: string }[]>('GET', '/api/categories'),
+  zoneCategories: (zoneId: number) => request<CategoryRoute[]>('GET', `/api/zones/${zoneId}/categories`),
+  routeCategory: (zoneId: number, category: string, department: string) =>
+    request<unknown>('PUT', `/api/zones/${zoneId}/categories/${encodeURIComponent(category)}`, { department }),
+  unrouteCategory: (zoneId: number, category: string) =>
+    request<void>('DELETE', `/api/zones/${zoneId}/categories/${encodeURIComponent(category)}`),
+
+  resolve: (params: { lon: number; lat: number; crs?: Crs; category?: string; accuracy?: number }) =>
+    request<ResolveResult>('GET', `/api/resolve${query(params)}`),
+  coverage: (code: string) => request<CoverageReport>('GET', `/api/coverage/${encodeURIComponent(code)}`),
+  jurisdictions: () => request<Jurisdiction[]>('GET', '/api/jurisdictions'),
+
+  importCollection: (collection: FeatureCollection, dryRun: boolean) =>
+    request<{ created: Record<string, number> }>('POST', `/api/import${dryRun ? '?dry_run=1' : ''}`, collection),
+  importOsmRoads: (collection: FeatureCollection, parent?: string) =>
+    request<unknown>('POST', `/api/import/osm-roads${query({ parent })}`, collection),
+  exportCollection: (root?: string) => request<FeatureCollection>('GET', `/api/export${query({ root })}`),
+}
+
+export type Api = typeof api
+
+/** One line for the planner: the engine's message and which feature and field it is about. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const details = error.detailList.map((d) => `${d.index !== undefined ? `#${d.index} ` : ''}${d.field}: ${d.reason}`).join('; ')
+    return `${error.message}${details ? ` (${details})` : ''}`
+  }
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,123 @@
+import { useEffect, useMemo, useState } from 'react'
+import type { Feature, FeatureCollection } from 'geojson'
+import { api, ApiError } from '../api/client.js'
+import { ZONE_KINDS, type ErrorDetail, type ZoneKind } from '../api/types.js'
+import { useI18n } from '../i18n/i18n.js'
+import type { MapController } from '../map/MapController.js'
+import { groupLayers, toImportCollection, type ImportLayer, type LayerTarget } from './import-layers.js'
+
+interface Props {
+  file: File
+  controller: MapController | null
+  parentCode: string | null
+  onClose(): void
+  onImported(): Promise<void>
+}
+
+async function readFile(file: File): Promise<FeatureCollection[]> {
+  if (/\.zip$/i.test(file.name)) {
+    const { default: shp } = await import('shpjs')
+    const parsed = await shp(await file.arrayBuffer())
+    return (Array.isArray(parsed) ? parsed : [parsed]) as FeatureCollection[]
+  }
+  const json = JSON.parse(await file.text()) as FeatureCollection | Feature
+  return [json.type === 'Feature' ? { type: 'FeatureCollection', features: [json] } : json]
+}
+
+/** Drag-and-drop import: preview on the map, a kind per layer, the engine's errors per feature. */
+export function ImportDialog({ file, controller, parentCode, onClose, onImported }: Props) {
+  const { t } = useI18n()
+  const [layers, setLayers] = useState<ImportLayer[] | null>(null)
+  const [targets, setTargets] = useState<Record<string, LayerTarget>>({})
+  const [errors, setErrors] = useState<ErrorDetail[]>([])
+  const [message, setMessage] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    readFile(file)
+      .then((collections) => {
+        const grouped = groupLayers(collections, file.name)
+        setLayers(grouped)
+        setTargets(Object.fromEntries(grouped.map((layer) => [layer.id, layer.suggested])))
+      })
+      .catch((error: unknown) => setMessage(`${t('loadFailed')}: ${error instanceof Error ? error.message : String(error)}`))
+  }, [file, t])
+
+  const preview = useMemo(() => layers && ({ type: 'FeatureCollection' as const, features: layers.flatMap((l) => l.features) }), [layers])
+  useEffect(() => {
+    if (!controller || !preview) return
+    controller.setProposal(preview)
+    if (preview.features.length) controller.fitTo(preview)
+  }, [controller, preview])
+
+  const run = async (dryRun: boolean) => {
+    if (!layers) return
+    setBusy(true)
+    setErrors([])
+    setMessage(null)
+    try {
+      const osm = layers.filter((l) => targets[l.id] === 'osm-roads')
+      const zonesPart = toImportCollection(layers.filter((l) => targets[l.id] !== 'osm-roads' && targets[l.id] !== 'skip'), targets, parentCode)
+      if (zonesPart.features.length) {
+        const result = await api.importCollection(zonesPart, dryRun)
+        setMessage(`${dryRun ? t('importValid') : t('importDone')}: ${Object.entries(result.created ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+      }
+      if (!dryRun) {
+        for (const layer of osm) await api.importOsmRoads({ type: 'FeatureCollection', features: layer.features }, parentCode ?? undefined)
+        if (osm.length && !zonesPart.features.length) setMessage(t('importDone'))
+        await onImported()
+      }
+    } catch (error) {
+      if (error instanceof ApiError) {
+        setErrors(error.detailList)
+        setMessage(error.message)
+      } else {
+        setMessage(error instanceof Error ? error.message : String(error))
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="modal" role="dialog" data-testid="import-dialog">
+      <div className="panel wide">
+        <button className="close" onClick={onClose} aria-label={t('close')}>×</button>
+        <h3>{t('importTitle')} · {file.name}</h3>
+        {!layers && !message && <p>{t('loading')}</p>}
+        {layers && (
+          <table>
+            <thead><tr><th>{t('importLayer')}</th><th>{t('features')}</th><th>{t('importAs')}</th></tr></thead>
+            <tbody>
+              {layers.map((layer) => (
+                <tr key={layer.id}>
+                  <td>{layer.name}</td>
+                  <td>{layer.features.length}</td>
+                  <td>
+                    <select data-testid={`import-kind-${layer.id}`} value={targets[layer.id]} onChange={(e) => setTargets({ ...targets, [layer.id]: e.target.value as LayerTarget })}>
+                      <option value="as-is">{t('kind')}: properties.kind</option>
+                      {ZONE_KINDS.map((kind: ZoneKind) => <option key={kind} value={kind}>{t(`kind.${kind}`)}</option>)}
+                      <option value="osm-roads">{t('importOsmRoads')}</option>
+                      <option value="skip">—</option>
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {message && <p data-testid="import-message">{message}</p>}
+        {errors.length > 0 && (
+          <div className="errors" data-testid="import-errors">
+            <h4>{t('importErrors')} ({errors.length})</h4>
+            <ul>{errors.slice(0, 200).map((e, i) => <li key={i}>{e.index !== undefined ? `${t('importFeature')} #${e.index}` : ''} {e.field}: {e.reason}</li>)}</ul>
+          </div>
+        )}
+        <div className="row">
+          <button data-testid="import-validate" disabled={!layers || busy} onClick={() => void run(true)}>{t('importValidate')}</button>
+          <button data-testid="import-run" className="primary" disabled={!layers || busy} onClick={() => void run(false)}>{t('importRun')}</button>
+        </div>
+      </div>
+    </div>
+  )
+}

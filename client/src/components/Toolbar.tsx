@@ -1,0 +1,66 @@
+import { useRef } from 'react'
+import { api } from '../api/client.js'
+import { useI18n } from '../i18n/i18n.js'
+import { MODE_ORDER, MODE_SHORTCUTS, type Mode } from '../modes/modes.js'
+
+interface Props {
+  mode: Mode
+  onMode(mode: Mode): void
+  canUndo: boolean
+  canRedo: boolean
+  historyNotes: string[]
+  historyTick: number
+  onUndo(): void
+  onRedo(): void
+  jurisdictionCode: string | null
+  onOpenFile(file: File): void
+}
+
+export function Toolbar(props: Props) {
+  const { t, language, setLanguage } = useI18n()
+  const fileInput = useRef<HTMLInputElement>(null)
+  const exportGeoJson = async () => {
+    const collection = await api.exportCollection(props.jurisdictionCode ?? undefined)
+    const blob = new Blob([JSON.stringify(collection, null, 1)], { type: 'application/geo+json' })
+    const link = document.createElement('a')
+    link.href = URL.createObjectURL(blob)
+    link.download = `${props.jurisdictionCode ?? 'jiezhang'}.geojson`
+    link.click()
+    URL.revokeObjectURL(link.href)
+  }
+  return (
+    <div className="toolbar" data-testid="toolbar">
+      <strong className="brand">{t('appTitle')}</strong>
+      {MODE_ORDER.map((mode) => (
+        <button
+          key={mode}
+          data-testid={`mode-${mode}`}
+          className={props.mode === mode ? 'active' : ''}
+          title={`${t(`mode.${mode}`)} (${MODE_SHORTCUTS[mode].toUpperCase()})`}
+          onClick={() => props.onMode(mode)}
+        >
+          {t(`mode.${mode}`)}
+          <kbd>{MODE_SHORTCUTS[mode].toUpperCase()}</kbd>
+        </button>
+      ))}
+      <span className="separator" />
+      <button data-testid="undo" disabled={!props.canUndo} title={`${t('undo')} (Ctrl+Z) ${props.historyNotes.at(-1) ?? ''}`} onClick={props.onUndo}>↶ {t('undo')}</button>
+      <button data-testid="redo" disabled={!props.canRedo} title={`${t('redo')} (Ctrl+Shift+Z)`} onClick={props.onRedo}>↷ {t('redo')}</button>
+      <span className="separator" />
+      <button data-testid="import" onClick={() => fileInput.current?.click()} title={t('importDrop')}>{t('importTitle')}</button>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".geojson,.json,.zip"
+        hidden
+        onChange={(e) => {
+          const file = e.target.files?.[0]
+          if (file) props.onOpenFile(file)
+          e.target.value = ''
+        }}
+      />
+      <button data-testid="export" onClick={() => void exportGeoJson()}>{t('exportGeoJson')}</button>
+      <button data-testid="language" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
+    </div>
+  )
+}

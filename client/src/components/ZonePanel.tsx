@@ -1,0 +1,141 @@
+import { useEffect, useState } from 'react'
+import { api, describeError } from '../api/client.js'
+import type { Assignment, CategoryRoute, Duty, Party, ZoneFeature } from '../api/types.js'
+import { inputOf, type Applied, type Transaction } from '../edits/transaction.js'
+import { useI18n } from '../i18n/i18n.js'
+import { AssignForm } from './AssignForm.js'
+
+interface Props {
+  zone: ZoneFeature
+  zones: ZoneFeature[]
+  commit(transaction: Transaction): Promise<Applied | null>
+  onChanged(): Promise<void>
+  onClose(): void
+}
+
+/** Duties a zone of each kind takes. */
+function dutiesOf(kind: string): Duty[] {
+  if (kind === 'frontage') return ['merchant', 'department']
+  if (['district', 'subdistrict', 'community'].includes(kind)) return ['chief', 'department', 'fallback']
+  return ['chief', 'department']
+}
+
+export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
+  const { t } = useI18n()
+  const p = zone.properties
+  const [name, setName] = useState(p.name)
+  const [history, setHistory] = useState<Assignment[] | null>(null)
+  const [routes, setRoutes] = useState<CategoryRoute[] | null>(null)
+  const [departments, setDepartments] = useState<Party[]>([])
+  const [categories, setCategories] = useState<string[]>([])
+  const [newRoute, setNewRoute] = useState({ category: '', department: '' })
+  const [error, setError] = useState<string | null>(null)
+
+  const reloadDetails = async () => {
+    setHistory(await api.listAssignments(zone.id).catch(() => null))
+    setRoutes(await api.zoneCategories(zone.id).catch(() => null))
+  }
+
+  useEffect(() => {
+    void reloadDetails()
+    api.listParties({ type: 'department' }).then(setDepartments).catch(() => setDepartments([]))
+    api.listCategories().then((list) => setCategories(list.map((c) => c.name))).catch(() => setCategories([]))
+    // Details belong to this zone and version.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [zone.id, p.version])
+
+  const run = async (action: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await action()
+      await onChanged()
+      await reloadDetails()
+    } catch (e) {
+      setError(describeError(e))
+    }
+  }
+
+  const rename = () =>
+    void commit({ note: `${t('name')} ${p.code}`, put: [{ id: zone.id, version: p.version, zone: { ...inputOf(zone), name } }], delete: [] })
+
+  const remove = () =>
+    void commit({ note: `${t('deleteZone')} ${p.code}`, put: [], delete: [{ id: zone.id, version: p.version }] }).then((applied) => {
+      if (applied) onClose()
+    })
+
+  return (
+    <div className="panel zone-panel" data-testid="zone-panel">
+      <button className="close" onClick={onClose} aria-label={t('close')}>×</button>
+      <h3>{t(`kind.${p.kind}`)} · <span data-testid="zone-code">{p.code}</span></h3>
+      <div className="row">
+        <input data-testid="zone-name" value={name} onChange={(e) => setName(e.target.value)} />
+        <button disabled={name === p.name || !name.trim()} onClick={rename}>{t('save')}</button>
+      </div>
+      <dl className="facts">
+        {p.parent_code && <><dt>{t('parent')}</dt><dd>{p.parent_code}</dd></>}
+        {p.area_m2 != null && <><dt>{t('area')}</dt><dd>{Math.round(p.area_m2).toLocaleString()} {t('squareMetres')}</dd></>}
+        {p.length_m != null && <><dt>{t('length')}</dt><dd>{Math.round(p.length_m).toLocaleString()} {t('metres')}</dd></>}
+        {p.width_m != null && <><dt>{t('width')}</dt><dd>{p.width_m} {t('metres')}</dd></>}
+        <dt>{t('version')}</dt><dd>{p.version}</dd>
+      </dl>
+      {error && <p className="error">{error}</p>}
+
+      {dutiesOf(p.kind).map((duty) => {
+        const current = p[duty]
+        return (
+          <section key={duty} data-testid={`duty-${duty}`}>
+            <h4>{t(`duty.${duty}`)}</h4>
+            <p data-testid={`current-${duty}`}>
+              {current ? <><strong>{current.name}</strong> {current.phone ? `☎ ${current.phone}` : ''} {current.title ?? ''}</> : <span className="muted">{t('none')}</span>}
+            </p>
+            <AssignForm
+              duty={duty}
+              departments={departments}
+              onAssign={(body) => run(() => api.assign(zone.id, body))}
+            />
+          </section>
+        )
+      })}
+
+      <section>
+        <h4>{t('categoryRouting')}</h4>
+        <ul>
+          {(routes ?? []).map((route) => (
+            <li key={route.category}>
+              {route.category} → {route.department.name}
+              {route.inherited ? <span className="muted"> ({t('inherited')} {route.via.code})</span> : (
+                <button className="link" onClick={() => void run(() => api.unrouteCategory(zone.id, route.category))}>×</button>
+              )}
+            </li>
+          ))}
+        </ul>
+        <div className="row">
+          <input list="category-names" placeholder={t('category')} value={newRoute.category} onChange={(e) => setNewRoute({ ...newRoute, category: e.target.value })} />
+          <datalist id="category-names">{categories.map((c) => <option key={c} value={c} />)}</datalist>
+          <select value={newRoute.department} onChange={(e) => setNewRoute({ ...newRoute, department: e.target.value })}>
+            <option value="">{t('department')}</option>
+            {departments.map((d) => <option key={d.id} value={d.name}>{d.name}</option>)}
+          </select>
+          <button
+            disabled={!newRoute.category || !newRoute.department}
+            onClick={() => void run(() => api.routeCategory(zone.id, newRoute.category, newRoute.department)).then(() => setNewRoute({ category: '', department: '' }))}
+          >
+            {t('addRoute')}
+          </button>
+        </div>
+      </section>
+
+      <section>
+        <h4>{t('history')}</h4>
+        <ul className="history" data-testid="zone-history">
+          {(history ?? []).map((a) => (
+            <li key={a.id}>
+              {t(`duty.${a.duty}`)} · {a.party.name} · {a.valid_from.slice(0, 10)} – {a.valid_to ? a.valid_to.slice(0, 10) : t('current')}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <button className="danger" onClick={remove}>{t('deleteZone')}</button>
+    </div>
+  )
+}
