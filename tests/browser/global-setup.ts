@@ -10,6 +10,7 @@ import { connectDatabase } from '../../server/db/connect.js'
 import { migrate } from '../../server/db/migrate.js'
 import { loadDemo } from '../../server/transfer/demo.js'
 import { seedDevelopmentFixture } from './dev-fixture.js'
+import { markBackendRan } from '../setup/backends.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -78,5 +79,6 @@ export default async function setup(project: TestProject) {
     await browser.close()
     await app.close()
     await handle.close()
+    markBackendRan('browser', 'Chromium browser tests ran against the built app')
   }
 }
