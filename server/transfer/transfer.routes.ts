@@ -1,5 +1,94 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { LARGE_BODY_LIMIT } from '../app.js'
+import { exportFeatureCollection } from './export.service.js'
+import { importFeatureCollection } from './import.service.js'
+import { osmRoadsToStreets } from './osm-roads.js'
+import {
+  ErrorResponse,
+  ExportQuery,
+  ExportResponse,
+  ImportBody,
+  ImportQuery,
+  ImportResponse,
+  isDryRun,
+  OsmRoadsQuery,
+} from './transfer.schemas.js'
 
-// Placeholder while the feature is being built in this change.
-const routes: FastifyPluginAsync = async () => {}
+const importErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse }
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // GeoJSON files are often sent as application/geo+json (RFC 7946); read them as JSON.
+  app.addContentTypeParser(
+    'application/geo+json',
+    { parseAs: 'string', bodyLimit: LARGE_BODY_LIMIT },
+    app.getDefaultJsonParser('error', 'error'),
+  )
+
+  app.post(
+    '/import',
+    {
+      bodyLimit: LARGE_BODY_LIMIT,
+      schema: {
+        tags: ['import/export'],
+        summary: 'Import zones, parties, assignments and category routes, all or nothing',
+        description:
+          'Every problem is listed in error.details as {index, field, reason}: 400 when the file is not in the ' +
+          'import format, 422 when it breaks a rule of the data (duplicate or unknown codes, invalid geometry, a ' +
+          'segment off its street, a grid outside its community). Nothing is written unless the whole file is good.',
+        querystring: ImportQuery,
+        body: ImportBody,
+        response: { 200: ImportResponse, 201: ImportResponse, ...importErrors },
+      },
+    },
+    async (request, reply) => {
+      const dryRun = isDryRun(request.query.dry_run)
+      const result = await importFeatureCollection(app.db, request.body, { dryRun })
+      return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
+    },
+  )
+
+  app.post(
+    '/import/osm-roads',
+    {
+      bodyLimit: LARGE_BODY_LIMIT,
+      schema: {
+        tags: ['import/export'],
+        summary: 'Import an OpenStreetMap road file as streets',
+        description:
+          'Ways of one name are joined into one street, with a default width by highway class. ' +
+          'Footways, cycleways, steps, service roads and paths are left out unless named in `include`.',
+        querystring: OsmRoadsQuery,
+        body: ImportBody,
+        response: { 200: ImportResponse, 201: ImportResponse, ...importErrors },
+      },
+    },
+    async (request, reply) => {
+      const { include, parent } = request.query
+      const dryRun = isDryRun(request.query.dry_run)
+      const streets = osmRoadsToStreets(request.body, {
+        include: include ? include.split(',').map((name) => name.trim()).filter(Boolean) : [],
+        ...(parent ? { parent } : {}),
+      })
+      const result = await importFeatureCollection(app.db, streets, { dryRun })
+      return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
+    },
+  )
+
+  app.get(
+    '/export',
+    {
+      schema: {
+        tags: ['import/export'],
+        summary: 'Everything (or one zone and the zones below it) in the import format',
+        description:
+          'Export → import into an empty database → export gives the same document. With `root`, the zones ' +
+          'below it by parent link, and only the departments and categories they use.',
+        querystring: ExportQuery,
+        response: { 200: ExportResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => exportFeatureCollection(app.db, { root: request.query.root, rootKind: request.query.root_kind }),
+  )
+}
+
 export default routes
