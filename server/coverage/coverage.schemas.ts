@@ -116,3 +116,49 @@ export const ErrorResponse = Type.Object({
     details: Type.Optional(Type.Unknown()),
   }),
 })
+
+const AuditChanges = Type.Object({
+  gaps: Type.Array(
+    Type.Object({ ...Gap.properties, key: Type.String({ description: 'Centroid lon,lat to 1e-5° and area to the m²: "120.15012,30.27544:212"' }) }),
+  ),
+  overlaps: Type.Array(Type.Object({ ...Overlap.properties, key: Type.String({ description: 'The pair of grid codes: "a|b"' }) })),
+  spills: Type.Array(Type.Object({ ...Spill.properties, key: Type.String({ description: 'The grid code' }) })),
+  uncovered_streets: Type.Array(Type.Object({ ...UncoveredStreet.properties, key: Type.String({ description: 'The street code' }) })),
+  unassigned: Type.Array(Type.Object({ ...Unassigned.properties, key: Type.String({ description: '"kind:code:missing"' }) })),
+})
+
+export const JurisdictionEffect = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  kind: JurisdictionKind,
+  name: Type.String(),
+  ok_before: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: the jurisdiction did not exist before (created)' }),
+  ok_after: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: the jurisdiction no longer exists (deleted)' }),
+  before: Type.Union([CoverageSummary, Type.Null()]),
+  after: Type.Union([CoverageSummary, Type.Null()]),
+  truncated: Type.Boolean({ description: 'A list was cut at the list limit on one side, so added/resolved may be incomplete' }),
+  added: AuditChanges,
+  resolved: AuditChanges,
+})
+export type JurisdictionEffect = Static<typeof JurisdictionEffect>
+
+export const AuditEffect = Type.Object(
+  { jurisdictions: Type.Array(JurisdictionEffect) },
+  {
+    description:
+      'What the edit did to the coverage audit of each jurisdiction it touched (the nearest sub-district, else district; ' +
+      'old and new for a move): findings added and resolved, and the summary before and after. Omitted with ?audit=0.',
+  },
+)
+export type AuditEffect = Static<typeof AuditEffect>
+
+export const AuditQuery = Type.Object({
+  audit: Type.Optional(
+    Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
+      description: '0 skips the before/after coverage audit (bulk scripts); default 1',
+    }),
+  ),
+})
+
+/** `?audit=0|false` turns the audit off; anything else (or nothing) keeps it. */
+export const auditWanted = (query: { audit?: string }): boolean => query.audit !== '0' && query.audit !== 'false'

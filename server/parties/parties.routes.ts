@@ -1,4 +1,6 @@
+import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AuditEffect, AuditQuery, auditWanted } from '../coverage/coverage.schemas.js'
 import {
   Assignment,
   AssignmentList,
@@ -36,6 +38,12 @@ import {
   zoneAssignments,
   zoneCategoryRoutes,
 } from './parties.service.js'
+
+/** Write responses carry what the write did to the coverage audit, unless ?audit=0. */
+const WrittenAssignment = Type.Object({ ...Assignment.properties, audit: Type.Optional(AuditEffect) })
+const WrittenCategoryRoute = Type.Object({ ...CategoryRoute.properties, audit: Type.Optional(AuditEffect) })
+const DeletedRoute = Type.Object({ deleted: Type.Literal(true), audit: Type.Optional(AuditEffect) })
+const withAudit = <T extends object>(body: T, audit: AuditEffect | undefined) => ({ ...body, ...(audit ? { audit } : {}) })
 
 /** Parties (chiefs, departments, merchants, fall-back parties), their assignments to zones, and category routing. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -129,13 +137,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'Closes the open assignment of that duty at `from` (default now) and opens the new one there; history is kept. ' +
           'Naming the current holder again changes nothing (200).',
         params: IdParams,
+        querystring: AuditQuery,
         body: CreateAssignmentBody,
-        response: { 200: Assignment, 201: Assignment, ...errors },
+        response: { 200: WrittenAssignment, 201: WrittenAssignment, ...errors },
       },
     },
     async (request, reply) => {
-      const { created, assignment } = await assignParty(app.db, request.params.id, request.body)
-      return reply.status(created ? 201 : 200).send(assignment)
+      const { created, assignment, audit } = await assignParty(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      return reply.status(created ? 201 : 200).send(withAudit(assignment, audit))
     },
   )
 
@@ -146,11 +155,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['assignments'],
         summary: 'End an open assignment at `to` (default now)',
         params: IdParams,
+        querystring: AuditQuery,
         body: EndAssignmentBody,
-        response: { 200: Assignment, ...errors },
+        response: { 200: WrittenAssignment, ...errors },
       },
     },
-    async (request) => endAssignment(app.db, request.params.id, request.body),
+    async (request) => {
+      const { assignment, audit } = await endAssignment(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      return withAudit(assignment, audit)
+    },
   )
 
   app.get(
@@ -187,11 +200,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['categories'],
         summary: 'Route a category to a department at this zone (and the zones below it)',
         params: ZoneCategoryParams,
+        querystring: AuditQuery,
         body: SetCategoryRouteBody,
-        response: { 200: CategoryRoute, ...errors },
+        response: { 200: WrittenCategoryRoute, ...errors },
       },
     },
-    async (request) => setZoneCategoryRoute(app.db, request.params.id, request.params.category, request.body),
+    async (request) => {
+      const { route, audit } = await setZoneCategoryRoute(app.db, request.params.id, request.params.category, request.body, {
+        audit: auditWanted(request.query),
+      })
+      return withAudit(route, audit)
+    },
   )
 
   app.delete(
@@ -201,12 +220,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['categories'],
         summary: "Remove this zone's own route for a category (an inherited one applies again)",
         params: ZoneCategoryParams,
-        response: { 204: deleted, ...errors },
+        querystring: AuditQuery,
+        response: { 200: DeletedRoute, ...errors },
       },
     },
-    async (request, reply) => {
-      await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category)
-      return reply.status(204).send(null)
+    async (request) => {
+      const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, { audit: auditWanted(request.query) })
+      return withAudit({ deleted: true as const }, audit)
     },
   )
 }

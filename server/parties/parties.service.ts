@@ -1,9 +1,12 @@
+import { withAuditEffect, type ZonePlace } from '../coverage/audit-effect.js'
+import type { AuditEffect } from '../coverage/coverage.schemas.js'
 import type { Db, DbOrTx, Duty, PartyType } from '../db/database.js'
 import { partyTypes } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
 import { parseInstant } from '../resolve/resolve.input.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
-import { findZoneById } from '../zones/zones.repository.js'
+import type { AuditOption } from '../zones/zones.service.js'
+import { findZoneById, type ZoneRow } from '../zones/zones.repository.js'
 import {
   assignmentById,
   closeAssignment,
@@ -35,6 +38,8 @@ import {
   type PartyFields,
   type PartyWithZones,
 } from './parties.repository.js'
+
+const placeOf = (zone: ZoneRow): ZonePlace => ({ kind: zone.kind, id: zone.id, parentId: zone.parent_id })
 
 function readPartyType(type: string, field: string): PartyType {
   if ((partyTypes as readonly string[]).includes(type)) return type as PartyType
@@ -155,7 +160,12 @@ function readDuty(duty: string): Duty {
  * Gives a zone a new holder of a duty: the open assignment of that duty is closed at `from` and the
  * new one opens there, so the history stays a sequence of intervals without overlaps.
  */
-export async function assignParty(db: Db, zoneId: number, input: NewAssignmentInput): Promise<{ created: boolean; assignment: AssignmentView }> {
+export async function assignParty(
+  db: Db,
+  zoneId: number,
+  input: NewAssignmentInput,
+  options: AuditOption = {},
+): Promise<{ created: boolean; assignment: AssignmentView; audit?: AuditEffect }> {
   const duty = readDuty(input.duty)
   if ((input.party_id === undefined) === (input.party === undefined)) {
     throw new DomainError(400, 'invalid_party', 'Give either party_id or party, not both or neither', [
@@ -192,16 +202,21 @@ export async function assignParty(db: Db, zoneId: number, input: NewAssignmentIn
     }
 
     const open = await openAssignment(tx, zoneId, duty)
-    if (open && open.party_id === partyId) return { created: false, assignment: (await assignmentById(tx, open.id))! }
-    const latest = await latestInstant(tx, zoneId, duty, null)
+    const latest = open && open.party_id === partyId ? null : await latestInstant(tx, zoneId, duty, null)
     if (latest && from.getTime() <= latest.getTime()) {
       throw new DomainError(422, 'invalid_interval', `The ${duty} history of this zone runs to ${latest.toISOString()}; a new ${duty} must start after it`, [
         { field: 'from', reason: `must be after ${latest.toISOString()}` },
       ])
     }
-    if (open) await closeAssignment(tx, open.id, from)
-    const id = await insertAssignment(tx, { zoneId, partyId, duty, from })
-    return { created: true, assignment: (await assignmentById(tx, id))! }
+    const { result, audit } = await withAuditEffect(tx, options.audit ?? true, [placeOf(zone)], async () => {
+      if (open && open.party_id === partyId) {
+        return { result: { created: false, assignment: (await assignmentById(tx, open.id))! }, unchanged: true }
+      }
+      if (open) await closeAssignment(tx, open.id, from)
+      const id = await insertAssignment(tx, { zoneId, partyId, duty, from })
+      return { result: { created: true, assignment: (await assignmentById(tx, id))! } }
+    })
+    return { ...result, ...(audit ? { audit } : {}) }
   })
 }
 
@@ -210,7 +225,12 @@ export async function zoneAssignments(db: Db, zoneId: number, duty?: string): Pr
   return listAssignments(db, zoneId, duty === undefined ? undefined : readDuty(duty))
 }
 
-export async function endAssignment(db: Db, id: number, input: { version: number; to?: string }): Promise<AssignmentView> {
+export async function endAssignment(
+  db: Db,
+  id: number,
+  input: { version: number; to?: string },
+  options: AuditOption = {},
+): Promise<{ assignment: AssignmentView; audit?: AuditEffect }> {
   const to = readInstant(input.to, 'to')
   return db.transaction().execute(async (tx) => {
     const assignment = await lockAssignment(tx, id)
@@ -229,8 +249,12 @@ export async function endAssignment(db: Db, id: number, input: { version: number
         { field: 'to', reason: `must be after ${new Date(assignment.valid_from).toISOString()}` },
       ])
     }
-    await closeAssignment(tx, id, to)
-    return (await assignmentById(tx, id))!
+    const zone = (await findZoneById(tx, assignment.zone_id))!
+    const { result, audit } = await withAuditEffect(tx, options.audit ?? true, [placeOf(zone)], async () => {
+      await closeAssignment(tx, id, to)
+      return { result: (await assignmentById(tx, id))! }
+    })
+    return { assignment: result, ...(audit ? { audit } : {}) }
   })
 }
 
@@ -273,14 +297,16 @@ export async function setZoneCategoryRoute(
   zoneId: number,
   categoryName: string,
   input: { department?: string; department_id?: number },
-): Promise<ZoneCategoryRoute> {
+  options: AuditOption = {},
+): Promise<{ route: ZoneCategoryRoute; audit?: AuditEffect }> {
   if ((input.department === undefined) === (input.department_id === undefined)) {
     throw new DomainError(400, 'invalid_department', 'Give either department (a name) or department_id', [
       { field: 'department', reason: 'give either department (its name) or department_id' },
     ])
   }
   return db.transaction().execute(async (tx) => {
-    if (!(await findZoneById(tx, zoneId, { forUpdate: true }))) throw notFound(`Zone ${zoneId}`)
+    const zone = await findZoneById(tx, zoneId, { forUpdate: true })
+    if (!zone) throw notFound(`Zone ${zoneId}`)
     const category = await requireCategory(tx, categoryName)
     const department =
       input.department_id !== undefined ? await findPartyById(tx, input.department_id) : await findDepartmentByName(tx, input.department!.trim())
@@ -295,17 +321,35 @@ export async function setZoneCategoryRoute(
         { field, reason: 'must name a department' },
       ])
     }
-    await setRoute(tx, zoneId, category.id, department.id)
-    return (await routesForZone(tx, zoneId)).find((route) => route.category === category.name)!
+    const { result, audit } = await withAuditEffect(tx, options.audit ?? true, [placeOf(zone)], async () => {
+      await setRoute(tx, zoneId, category.id, department.id)
+      return { result: (await routesForZone(tx, zoneId)).find((route) => route.category === category.name)! }
+    })
+    return { route: result, ...(audit ? { audit } : {}) }
   })
 }
 
-export async function deleteZoneCategoryRoute(db: Db, zoneId: number, categoryName: string): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    if (!(await findZoneById(tx, zoneId))) throw notFound(`Zone ${zoneId}`)
+export async function deleteZoneCategoryRoute(
+  db: Db,
+  zoneId: number,
+  categoryName: string,
+  options: AuditOption = {},
+): Promise<{ audit?: AuditEffect }> {
+  return db.transaction().execute(async (tx) => {
+    const zone = await findZoneById(tx, zoneId)
+    if (!zone) throw notFound(`Zone ${zoneId}`)
     const category = await requireCategory(tx, categoryName)
-    if (!(await deleteRoute(tx, zoneId, category.id))) {
-      throw new DomainError(404, 'not_found', `Zone ${zoneId} sets no route of its own for ${categoryName}`)
-    }
+    const own = await tx
+      .selectFrom('category_route')
+      .select('zone_id')
+      .where('zone_id', '=', zoneId)
+      .where('category_id', '=', category.id)
+      .executeTakeFirst()
+    if (!own) throw new DomainError(404, 'not_found', `Zone ${zoneId} sets no route of its own for ${categoryName}`)
+    const { audit } = await withAuditEffect(tx, options.audit ?? true, [placeOf(zone)], async () => {
+      await deleteRoute(tx, zoneId, category.id)
+      return { result: null }
+    })
+    return audit ? { audit } : {}
   })
 }

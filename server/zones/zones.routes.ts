@@ -2,8 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { zoneKinds, type ZoneKind } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
 import { findZoneByCode, listZoneFeatures, zoneFeatureById } from './zones.repository.js'
+import { auditWanted } from '../coverage/coverage.schemas.js'
 import {
+  AuditQuery,
   CreateZoneBody,
+  DeletedZone,
   DeleteZoneQuery,
   ErrorResponse,
   UpdateZoneBody,
@@ -13,6 +16,7 @@ import {
   ZoneGeometryQuery,
   ZoneIdParams,
   ZoneListQuery,
+  WrittenZoneFeature,
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../resolve/resolve.input.js'
@@ -130,17 +134,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['zones'],
-        summary: 'Create a zone',
+        summary: 'Create a zone; answers with what it did to the coverage audit',
         description:
           'Checks the kind, code, parent kind, geometry (structure and OGC validity, naming the place), a segment lying on ' +
           'its street (within its area plus 2 m), a grid at least half inside its community. Width defaults by street class.',
+        querystring: AuditQuery,
         body: CreateZoneBody,
-        response: { 201: ZoneFeature, ...errors },
+        response: { 201: WrittenZoneFeature, ...errors },
       },
     },
     async (request, reply) => {
-      const feature = await createZone(app.db, request.body)
-      return reply.status(201).send(feature)
+      const { feature, audit } = await createZone(app.db, request.body, { audit: auditWanted(request.query) })
+      return reply.status(201).send({ ...feature, ...(audit ? { audit } : {}) })
     },
   )
 
@@ -152,11 +157,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Change a zone, naming the version edited',
         description: 'A stale version is a 409 version_conflict with the current version and feature; nothing is written.',
         params: ZoneIdParams,
+        querystring: AuditQuery,
         body: UpdateZoneBody,
-        response: { 200: ZoneFeature, ...errors },
+        response: { 200: WrittenZoneFeature, ...errors },
       },
     },
-    async (request) => updateZone(app.db, request.params.id, request.body),
+    async (request) => {
+      const { feature, audit } = await updateZone(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      return { ...feature, ...(audit ? { audit } : {}) }
+    },
   )
 
   app.delete(
@@ -165,15 +174,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['zones'],
         summary: 'Delete a zone, naming its version',
-        description: 'Refused (409 has_dependents) while zones lie below it, unless cascade=true deletes them all in one transaction.',
+        description:
+          'Refused (409 has_dependents) while zones lie below it, unless cascade=true deletes them all in one transaction. ' +
+          'Answers {deleted: true, audit}: what the delete did to the coverage audit.',
         params: ZoneIdParams,
         querystring: DeleteZoneQuery,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...errors },
+        response: { 200: DeletedZone, ...errors },
       },
     },
-    async (request, reply) => {
-      await deleteZone(app.db, request.params.id, request.query.version, request.query.cascade ?? false)
-      return reply.status(204).send(null)
+    async (request) => {
+      const { audit } = await deleteZone(app.db, request.params.id, request.query.version, request.query.cascade ?? false, {
+        audit: auditWanted(request.query),
+      })
+      return { deleted: true as const, ...(audit ? { audit } : {}) }
     },
   )
 }

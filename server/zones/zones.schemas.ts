@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { AuditEffect, AuditQuery } from '../coverage/coverage.schemas.js'
 import { zoneKinds } from '../db/database.js'
 
 /**
@@ -70,6 +71,16 @@ export const ZoneFeature = Type.Object({
   properties: ZoneProperties,
 })
 
+/** A written zone: still a GeoJSON Feature, with `audit` as a foreign member (RFC 7946 §6.1). */
+export const WrittenZoneFeature = Type.Object({ ...ZoneFeature.properties, audit: Type.Optional(AuditEffect) })
+
+export const DeletedZone = Type.Object({
+  deleted: Type.Literal(true),
+  audit: Type.Optional(AuditEffect),
+})
+
+export { AuditQuery }
+
 export const ZoneFeatureCollection = Type.Object({
   type: Type.Literal('FeatureCollection'),
   features: Type.Array(ZoneFeature),
@@ -135,4 +146,5 @@ export type UpdateZoneBody = Static<typeof UpdateZoneBody>
 export const DeleteZoneQuery = Type.Object({
   version: Type.Integer({ minimum: 1, description: 'The version you mean to delete' }),
   cascade: Type.Optional(Type.Boolean({ default: false, description: 'Delete every zone below it too' })),
+  ...AuditQuery.properties,
 })

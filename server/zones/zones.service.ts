@@ -1,3 +1,5 @@
+import { withAuditEffect, type ZonePlace } from '../coverage/audit-effect.js'
+import type { AuditEffect } from '../coverage/coverage.schemas.js'
 import type { Db, DbOrTx, ZoneKind } from '../db/database.js'
 import { zoneKinds } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
@@ -41,6 +43,17 @@ export interface UpdateZoneInput {
   geometry?: unknown
   width_m?: number | null
   street_class?: string | null
+}
+
+/** `audit: false` skips the before/after coverage audit (bulk scripts). */
+export interface AuditOption {
+  audit?: boolean
+}
+
+/** A zone written, with what the write did to the coverage audit (absent when skipped). */
+export interface ZoneWriteResult {
+  feature: ZoneFeature
+  audit?: AuditEffect
 }
 
 /** A problem with its error code, so that one response can list several and lead with the first. */
@@ -181,7 +194,7 @@ async function checkFit(db: DbOrTx, zone: ZoneRow): Promise<void> {
   }
 }
 
-export async function createZone(db: Db, input: CreateZoneInput): Promise<ZoneFeature> {
+export async function createZone(db: Db, input: CreateZoneInput, options: AuditOption = {}): Promise<ZoneWriteResult> {
   if (!isZoneKind(input.kind)) {
     throw new DomainError(400, 'unknown_kind', `Unknown kind "${input.kind}"`, [
       { field: 'kind', reason: `must be one of ${zoneKinds.join(', ')}` },
@@ -199,18 +212,23 @@ export async function createZone(db: Db, input: CreateZoneInput): Promise<ZoneFe
     const widthM = isLineKind(kind)
       ? (input.width_m ?? (kind === 'segment' ? parent?.width_m : null) ?? defaultWidthM(streetClass))
       : null
-    const id = await insertZone(tx, {
-      kind,
-      code: input.code,
-      name: input.name.trim(),
-      parent_id: parent?.id ?? null,
-      street_class: streetClass,
-      width_m: widthM,
-      geometry,
+    const place: ZonePlace = { kind, id: null, parentId: parent?.id ?? null, geometry }
+    const { result, audit } = await withAuditEffect(tx, options.audit ?? true, [place], async () => {
+      const id = await insertZone(tx, {
+        kind,
+        code: input.code,
+        name: input.name.trim(),
+        parent_id: parent?.id ?? null,
+        street_class: streetClass,
+        width_m: widthM,
+        geometry,
+      })
+      const created = (await findZoneById(tx, id))!
+      await checkFit(tx, created)
+      // A new sub-district or district is its own jurisdiction, which exists only now.
+      return { result: (await zoneFeatureById(tx, id))!, placesAfter: [{ ...place, id }] }
     })
-    const created = (await findZoneById(tx, id))!
-    await checkFit(tx, created)
-    return (await zoneFeatureById(tx, id))!
+    return { feature: result, ...(audit ? { audit } : {}) }
   })
 }
 
@@ -224,7 +242,7 @@ async function versionConflict(db: DbOrTx, id: number, given: number): Promise<D
   )
 }
 
-export async function updateZone(db: Db, id: number, input: UpdateZoneInput): Promise<ZoneFeature> {
+export async function updateZone(db: Db, id: number, input: UpdateZoneInput, options: AuditOption = {}): Promise<ZoneWriteResult> {
   return db.transaction().execute(async (tx) => {
     const zone = await findZoneById(tx, id, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${id}`)
@@ -252,16 +270,30 @@ export async function updateZone(db: Db, id: number, input: UpdateZoneInput): Pr
       if (input.street_class !== undefined) patch.street_class = input.street_class
       if (input.width_m !== undefined && input.width_m !== null) patch.width_m = input.width_m
     }
-    await updateZoneRow(tx, id, zone.kind, patch)
-    await checkFit(tx, (await findZoneById(tx, id))!)
-    return (await zoneFeatureById(tx, id))!
+    // Old place and new: a zone moved between parents changes the audit of both jurisdictions.
+    const places: ZonePlace[] = [{ kind: zone.kind, id, parentId: zone.parent_id }]
+    if (patch.parent_id !== undefined || patch.geometry !== undefined) {
+      places.push({ kind: zone.kind, id, parentId: patch.parent_id !== undefined ? patch.parent_id : zone.parent_id, ...(patch.geometry ? { geometry: patch.geometry } : {}) })
+    }
+    const { result, audit } = await withAuditEffect(tx, options.audit ?? true, places, async () => {
+      await updateZoneRow(tx, id, zone.kind, patch)
+      await checkFit(tx, (await findZoneById(tx, id))!)
+      return { result: (await zoneFeatureById(tx, id))! }
+    })
+    return { feature: result, ...(audit ? { audit } : {}) }
   })
 }
 
 /** How many children a refused delete lists; the total is always given. */
 const LISTED_CHILDREN = 50
 
-export async function deleteZone(db: Db, id: number, version: number, cascade: boolean): Promise<{ deleted: number }> {
+export async function deleteZone(
+  db: Db,
+  id: number,
+  version: number,
+  cascade: boolean,
+  options: AuditOption = {},
+): Promise<{ deleted: number; audit?: AuditEffect }> {
   return db.transaction().execute(async (tx) => {
     const zone = await findZoneById(tx, id, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${id}`)
@@ -280,6 +312,10 @@ export async function deleteZone(db: Db, id: number, version: number, cascade: b
         )
       }
     }
-    return { deleted: await deleteSubtree(tx, id) }
+    const place: ZonePlace = { kind: zone.kind, id, parentId: zone.parent_id }
+    const { result, audit } = await withAuditEffect(tx, options.audit ?? true, [place], async () => ({
+      result: await deleteSubtree(tx, id),
+    }))
+    return { deleted: result, ...(audit ? { audit } : {}) }
   })
 }

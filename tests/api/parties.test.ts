@@ -87,12 +87,19 @@ describe('parties, assignments and category routing', () => {
       })
       const street = (await call('GET', `/api/zones/${zone.street}`)).json()
       expect(street.properties.chief).toMatchObject({ name: '赵六', phone: '0571-00000006', role: '街长' })
+      const [effect] = response.json().audit.jurisdictions
+      expect(effect).toMatchObject({ code: '330105003', kind: 'subdistrict' })
+      expect(effect.resolved.unassigned).toEqual([expect.objectContaining({ key: 'street:S1:chief' })])
+      expect(effect.after.unassigned).toBe(effect.before.unassigned - 1)
     })
 
     it('naming the current holder again changes nothing', async () => {
       const response = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party: { name: '赵六', phone: '0571-00000006' } })
       expect(response.statusCode).toBe(200)
       expect(response.json().id).toBe(firstAssignment)
+      const [effect] = response.json().audit.jurisdictions
+      expect(effect.after).toEqual(effect.before)
+      expect(Object.values(effect.added).flat()).toEqual([])
     })
 
     it('closes the previous chief at the new one\'s start and keeps the history, newest first', async () => {
@@ -162,6 +169,7 @@ describe('parties, assignments and category routing', () => {
       const ended = await call('POST', `/api/assignments/${open.id}/end`, { version: 1 })
       expect(ended.statusCode, ended.body).toBe(200)
       expect(ended.json()).toMatchObject({ version: 2, valid_to: expect.any(String) })
+      expect(ended.json().audit.jurisdictions[0].added.unassigned).toEqual([expect.objectContaining({ key: 'frontage:F1:merchant' })])
       const again = await call('POST', `/api/assignments/${open.id}/end`, { version: 2 })
       expect(again.json().error.code).toBe('already_ended')
       expect((await call('GET', `/api/zones/${zone.frontage}`)).json().properties.merchant).toBeNull()
@@ -211,7 +219,13 @@ describe('parties, assignments and category routing', () => {
       const overridden = (await call('GET', `/api/zones/${zone.grid}/categories`)).json()
       expect(overridden[0]).toMatchObject({ department: { name: '城管执法中队' }, via: { code: '330105003001' }, inherited: true })
       expect((await call('GET', `/api/zones/${zone.community}/categories`)).json()[0].inherited).toBe(false)
-      expect((await call('DELETE', url)).statusCode).toBe(204)
+      const removed = await call('DELETE', url)
+      expect(removed.statusCode, removed.body).toBe(200)
+      // The sub-district's own route still covers the category, so the audit shows no change.
+      expect(removed.json()).toMatchObject({
+        deleted: true,
+        audit: { jurisdictions: [{ code: '330105003', added: { unassigned: [] }, resolved: { unassigned: [] } }] },
+      })
       expect((await call('DELETE', url)).statusCode).toBe(404)
       expect((await call('GET', `/api/zones/${zone.grid}/categories`)).json()[0]).toMatchObject({ department: { name: '区环卫处' }, via: { code: '330105003' } })
     })

@@ -66,6 +66,13 @@ describe('zones API', () => {
       // 0.01° × 0.01° at 30.275° N: about 962 m × 1109 m.
       expect(feature.properties.area_m2).toBeGreaterThan(1.05e6)
       expect(feature.properties.area_m2).toBeLessThan(1.09e6)
+      // The write answers with its effect on the audit of the sub-district above it (a foreign member).
+      expect(feature.audit.jurisdictions).toEqual([
+        expect.objectContaining({ code: '330105003', kind: 'subdistrict', ok_before: false, ok_after: false }),
+      ])
+      expect(feature.audit.jurisdictions[0].added.unassigned).toEqual([
+        expect.objectContaining({ code: '33010500300101', kind: 'grid', missing: 'chief', key: 'grid:33010500300101:chief' }),
+      ])
     })
 
     it('gives a street the width of its class and owns the area within half of it', async () => {
@@ -238,10 +245,11 @@ describe('zones API', () => {
   })
 
   describe('editing with versions', () => {
-    it('updates a zone and bumps its version', async () => {
-      const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 1, name: '武林一号网格' } })
+    it('updates a zone and bumps its version; ?audit=0 leaves the audit out', async () => {
+      const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}?audit=0`, payload: { version: 1, name: '武林一号网格' } })
       expect(response.statusCode, response.body).toBe(200)
       expect(response.json().properties).toMatchObject({ name: '武林一号网格', version: 2 })
+      expect(response.json()).not.toHaveProperty('audit')
     })
 
     it('answers a stale version with 409, the current version and feature, and writes nothing', async () => {
@@ -297,14 +305,24 @@ describe('zones API', () => {
       expect(stale.json().error.code).toBe('version_conflict')
       expect((await get(`/api/zones/${ids.segment}`)).statusCode).toBe(200)
       const cascaded = await t.app.inject({ method: 'DELETE', url: `/api/zones/${ids.street}?version=2&cascade=true` })
-      expect(cascaded.statusCode).toBe(204)
+      expect(cascaded.statusCode, cascaded.body).toBe(200)
+      expect(cascaded.json()).toMatchObject({ deleted: true, audit: { jurisdictions: [{ code: '330105003' }] } })
+      // The street and its segment no longer need a chief.
+      expect(cascaded.json().audit.jurisdictions[0].resolved.unassigned.map((item: { key: string }) => item.key)).toEqual(
+        expect.arrayContaining(['street:S-TYC:chief', 'segment:S-TYC-1:chief']),
+      )
       expect((await get(`/api/zones/${ids.street}`)).statusCode).toBe(404)
       expect((await get(`/api/zones/${ids.segment}`)).statusCode).toBe(404)
     })
 
     it('cascades through several levels in one go', async () => {
       const response = await t.app.inject({ method: 'DELETE', url: `/api/zones/${ids['330105']}?version=1&cascade=true` })
-      expect(response.statusCode).toBe(204)
+      expect(response.statusCode, response.body).toBe(200)
+      // A deleted jurisdiction has no audit after: everything it reported is gone with it.
+      expect(response.json()).toMatchObject({
+        deleted: true,
+        audit: { jurisdictions: [{ code: '330105', kind: 'district', ok_before: false, ok_after: null, after: null }] },
+      })
       expect((await get('/api/zones')).json().features).toEqual([])
     })
 
