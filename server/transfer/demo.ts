@@ -1,8 +1,25 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import type { Db } from '../db/database.js'
+import { importFeatureCollection } from './import.service.js'
 
-// Placeholder while the demo district is being built in this change.
-export async function loadDemo(_db: Db): Promise<string> {
-  return 'nothing yet'
+/**
+ * The demo district: 天水街道 of 杭州市拱墅区, built from real OpenStreetMap streets by
+ * scripts/build-demo.ts (people and shops fictional; see docs/demo.md). It goes through the same
+ * import as any user's file, so the demo is also a standing test of the import.
+ */
+export const DEMO_FILE = fileURLToPath(new URL('../../data/demo/tianshui.geojson', import.meta.url))
+
+export async function loadDemo(db: Db): Promise<string> {
+  const document = JSON.parse(await readFile(DEMO_FILE, 'utf8')) as { features: { properties: { kind: string } }[] }
+  const { created } = await importFeatureCollection(db, document)
+  const byKind = new Map<string, number>()
+  for (const feature of document.features) byKind.set(feature.properties.kind, (byKind.get(feature.properties.kind) ?? 0) + 1)
+  const count = (kind: string) => byKind.get(kind) ?? 0
+  return (
+    `天水街道 (杭州市拱墅区): ${count('community')} communities, ${count('grid')} grids, ${count('street')} streets, ` +
+    `${count('segment')} segments, ${count('frontage')} frontages; ${created.parties} parties, ${created.routes} category routes`
+  )
 }
 
 /** Loads the demo district when the database holds no zones; returns a summary, or null. */
