@@ -10,6 +10,7 @@ import partiesRoutes from './parties/parties.routes.js'
 import transferRoutes from './transfer/transfer.routes.js'
 import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
+import signboardsRoutes from './signboards/signboards.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(transferRoutes, { prefix: '/api' })
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })
+  await app.register(signboardsRoutes)
 
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }))
   return app

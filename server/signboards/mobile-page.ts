@@ -1,0 +1,92 @@
+import type { SignboardData } from './signboard-data.js'
+
+/**
+ * The page a signboard's QR code opens on a phone: the zone's owners with call buttons, and a
+ * button that sends the citizen's GPS position to the chief by SMS. Self-contained HTML (no
+ * scripts or styles from elsewhere), Simplified Chinese.
+ */
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`
+
+function contactRow(name: string, detail: string | null, phone: string | null, swatch?: string): string {
+  return `<li class="contact">
+  <div class="who">${swatch ? `<span class="swatch" style="background:${escapeHtml(swatch)}"></span>` : ''}<strong>${escapeHtml(name)}</strong>${
+    detail ? `<small>${escapeHtml(detail)}</small>` : ''
+  }</div>
+  ${phone ? `<a class="call" data-testid="call" href="${escapeHtml(telHref(phone))}">${escapeHtml(phone)}</a>` : '<span class="none">未登记电话</span>'}
+</li>`
+}
+
+export function mobilePageHtml(data: SignboardData): string {
+  const firstPhone = data.groups.flatMap((g) => g.people).find((p) => p.phone)?.phone ?? data.hotline
+  const groups = data.groups
+    .map(
+      (group) => `<section><h2>${escapeHtml(group.heading)}</h2><ul>${group.people
+        .map((p) => contactRow(p.name, [p.title, p.holds ? `负责：${p.holds}` : null].filter(Boolean).join(' · ') || null, p.phone, p.color))
+        .join('')}</ul></section>`,
+    )
+    .join('')
+  const departments = data.departments.length || data.fallback
+    ? `<section><h2>职能部门</h2><ul>${data.departments
+        .map((d) => contactRow(d.name, d.categories.length ? `负责：${d.categories.join('、')}` : null, d.phone))
+        .join('')}${data.fallback ? contactRow(data.fallback.name, '属地兜底', data.fallback.phone) : ''}</ul></section>`
+    : ''
+  const smsBody = `【${data.zone.name}】市民反映问题，位置：`
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(data.title)}</title>
+<style>
+  body { margin: 0; font-family: -apple-system, "PingFang SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; background: #f1f5fb; color: #1d1d1f; }
+  header { background: #0b4ea2; color: #fff; padding: 18px 16px 14px; border-bottom: 3px solid #e0b83a; }
+  header h1 { margin: 0; font-size: 22px; } header p { margin: 6px 0 0; opacity: .85; font-size: 14px; }
+  main { padding: 8px 12px 24px; }
+  section { background: #fff; border-radius: 10px; margin: 10px 0; padding: 8px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.06); }
+  h2 { font-size: 15px; color: #0b4ea2; margin: 6px 0; border-left: 3px solid #c8102e; padding-left: 6px; }
+  ul { list-style: none; margin: 0; padding: 0; }
+  .contact { display: flex; justify-content: space-between; align-items: center; gap: 8px; padding: 9px 0; border-top: 1px solid #eef1f6; }
+  .contact:first-child { border-top: 0; }
+  .who strong { font-size: 17px; } .who small { display: block; color: #5f6368; font-size: 13px; margin-top: 2px; }
+  .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+  .call { white-space: nowrap; background: #c8102e; color: #fff; text-decoration: none; padding: 8px 12px; border-radius: 18px; font-size: 15px; }
+  .none { color: #999; font-size: 13px; }
+  .actions button, .actions a { display: block; width: 100%; box-sizing: border-box; margin: 8px 0; padding: 13px; border: 0; border-radius: 8px; font-size: 17px; text-align: center; text-decoration: none; }
+  .actions button { background: #0b4ea2; color: #fff; } .actions a { background: #fff; color: #c8102e; border: 1px solid #c8102e; }
+  #where { font-size: 13px; color: #5f6368; word-break: break-all; }
+  footer { text-align: center; color: #888; font-size: 12px; }
+</style>
+</head>
+<body>
+<header><h1 data-testid="zone-name">${escapeHtml(data.title)}</h1>${data.jurisdiction ? `<p>所属：${escapeHtml(data.jurisdiction)}</p>` : ''}</header>
+<main>
+${groups || '<section><h2>责任人</h2><p class="none">暂未指定责任人</p></section>'}
+${departments}
+<section class="actions">
+  <h2>反映问题</h2>
+  <button type="button" id="send-location" data-testid="send-location">发送我的位置给责任人</button>
+  <p id="where"></p>
+  <a href="${escapeHtml(telHref(data.hotline))}" data-testid="hotline">监督电话 ${escapeHtml(data.hotline)}</a>
+</section>
+${data.duties ? `<section><h2>职责</h2><p>${escapeHtml(data.duties)}</p></section>` : ''}
+<footer>编号 ${escapeHtml(data.zone.code)} · 街长制</footer>
+</main>
+<script>
+  document.getElementById('send-location').addEventListener('click', function () {
+    var where = document.getElementById('where');
+    if (!navigator.geolocation) { where.textContent = '此浏览器无法获取位置，请直接拨打电话。'; return; }
+    where.textContent = '正在获取位置…';
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var lon = pos.coords.longitude.toFixed(6), lat = pos.coords.latitude.toFixed(6);
+      var text = ${JSON.stringify(smsBody).replace(/</g, "\\u003c")} + '经度 ' + lon + '，纬度 ' + lat + '（WGS-84，精度约 ' + Math.round(pos.coords.accuracy) + ' 米）';
+      where.textContent = text;
+      location.href = 'sms:' + ${JSON.stringify(firstPhone.replace(/[^\d+]/g, ''))} + '?body=' + encodeURIComponent(text);
+    }, function () { where.textContent = '未能获取位置，请直接拨打电话。'; }, { enableHighAccuracy: true, timeout: 15000 });
+  });
+</script>
+</body>
+</html>`
+}
