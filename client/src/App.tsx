@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Feature, Position } from 'geojson'
-import { api, ApiError, describeError, type VersionConflict } from './api/client.js'
+import { api, describeError } from './api/client.js'
 import type { CoverageReport, Crs, Jurisdiction, ResolveResult, ZoneFeature } from './api/types.js'
 import { applyTransaction, History, type Applied, type Transaction } from './edits/transaction.js'
-import { I18nContext, initialLanguage, translator, type Language } from './i18n/i18n.js'
+import { I18nContext, useLanguage } from './i18n/i18n.js'
 import { MapController } from './map/MapController.js'
 import { basemapFromUrl } from './map/style.js'
-import { collection, emptyDraft, MODE_SHORTCUTS, MODES, type Mode, type ModeContext } from './modes/modes.js'
+import { collection, emptyDraft, MODES, type Mode, type ModeContext } from './modes/modes.js'
+import { useShortcuts } from './modes/use-shortcuts.js'
 import { Toolbar } from './components/Toolbar.js'
 import { Legend } from './components/Legend.js'
 import { DispatcherBar } from './components/DispatcherBar.js'
@@ -15,23 +16,13 @@ import { CoveragePanel } from './components/CoveragePanel.js'
 import { ZonePanel } from './components/ZonePanel.js'
 import { Directory } from './components/Directory.js'
 import { GeneratePanel } from './components/GeneratePanel.js'
-import { ConflictDialog, type Conflict } from './components/ConflictDialog.js'
+import { ConflictDialog, conflictOf, type Conflict } from './components/ConflictDialog.js'
 import { ImportDialog } from './components/ImportDialog.js'
-
-declare global {
-  interface Window {
-    jiezhang: { map: MapController['map']; controller: MapController; ready: boolean; edits: number; timings: Record<string, number> }
-  }
-}
+import { AuditToast, holdAudits } from './components/AuditToast.js'
 
 export function App() {
-  const [language, setLanguageState] = useState<Language>(initialLanguage)
-  const t = useMemo(() => translator(language), [language])
-  const setLanguage = useCallback((next: Language) => {
-    window.localStorage.setItem('jiezhang.lang', next)
-    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en'
-    setLanguageState(next)
-  }, [])
+  const i18n = useLanguage()
+  const { t } = i18n
 
   const mapContainer = useRef<HTMLDivElement>(null)
   const [controller, setController] = useState<MapController | null>(null)
@@ -143,7 +134,14 @@ export function App() {
   /** Applies one transaction; a version conflict opens the dialog and nothing is lost. */
   const runTransaction = useCallback(async (transaction: Transaction): Promise<Applied> => {
     const before = async (id: number) => zonesRef.current.find((z) => z.id === id) ?? (await api.getZone(id))
-    const applied = await applyTransaction(api, transaction, before)
+    // The audit toast reports the edit as a whole, not each of its writes.
+    const releaseAudits = holdAudits()
+    let applied: Applied
+    try {
+      applied = await applyTransaction(api, transaction, before)
+    } finally {
+      releaseAudits()
+    }
     await loadZones()
     setHistoryTick((n) => n + 1)
     window.jiezhang.edits++
@@ -176,27 +174,19 @@ export function App() {
       afterEdit()
       return applied
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'version_conflict') {
-        const details = error.details as VersionConflict | null
-        setConflict({
-          note: transaction.note,
-          theirs: details?.current ?? null,
-          keepMine: async () => {
-            const current = details?.current_version
-            const retried: Transaction = {
-              ...transaction,
-              put: transaction.put.map((p) => (p.id !== undefined && p.id === details?.current?.id ? { ...p, version: current } : p)),
-              delete: transaction.delete.map((d) => (d.id === details?.current?.id && current ? { ...d, version: current } : d)),
-            }
-            setConflict(null)
-            await commit(retried)
-          },
-          keepTheirs: async () => {
-            setConflict(null)
-            await loadZones()
-            notify(t('discard'))
-          },
-        })
+      const found = conflictOf(error, transaction, {
+        keepMine: async (retried) => {
+          setConflict(null)
+          await commit(retried)
+        },
+        keepTheirs: async () => {
+          setConflict(null)
+          await loadZones()
+          notify(t('discard'))
+        },
+      })
+      if (found) {
+        setConflict(found)
         return null
       }
       notify(describeError(error), 'error')
@@ -205,25 +195,17 @@ export function App() {
     }
   }, [afterEdit, loadZones, notify, runTransaction, t])
 
-  const undo = useCallback(async () => {
+  const step = useCallback(async (direction: 'undo' | 'redo') => {
     try {
-      await history.current.undo(async (tx) => (await runTransaction(tx)).inverse)
+      await history.current[direction](async (tx) => (await runTransaction(tx)).inverse)
       afterEdit()
     } catch (error) {
       notify(describeError(error), 'error')
     }
     setHistoryTick((n) => n + 1)
   }, [afterEdit, notify, runTransaction])
-
-  const redo = useCallback(async () => {
-    try {
-      await history.current.redo(async (tx) => (await runTransaction(tx)).inverse)
-      afterEdit()
-    } catch (error) {
-      notify(describeError(error), 'error')
-    }
-    setHistoryTick((n) => n + 1)
-  }, [afterEdit, notify, runTransaction])
+  const undo = useCallback(() => step('undo'), [step])
+  const redo = useCallback(() => step('redo'), [step])
 
   const inspect = useCallback(async (position: Position, crs: Crs = 'wgs84', zoneIds: number[] = []) => {
     if (!controller) return
@@ -284,35 +266,16 @@ export function App() {
     })
   }, [controller, context])
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null
-      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'z') {
-        event.preventDefault()
-        void (event.shiftKey ? redo() : undo())
-        return
-      }
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'y') {
-        event.preventDefault()
-        void redo()
-        return
-      }
-      if (event.ctrlKey || event.metaKey || event.altKey || !context) return
-      if (event.key === 'Enter') MODES[modeRef.current].finish?.(context)
-      else if (event.key === 'Escape') setMode(modeRef.current === 'inspect' ? 'inspect' : modeRef.current)
-      else if (event.key === 'Backspace') MODES[modeRef.current].dropPoint?.(context)
-      else {
-        const next = (Object.entries(MODE_SHORTCUTS) as [Mode, string][]).find(([, key]) => key === event.key.toLowerCase())
-        if (next) setMode(next[0])
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [context, redo, setMode, undo])
+  useShortcuts({ context, mode: modeRef, setMode, undo, redo })
 
   const selected = zones.find((z) => z.id === selectedId) ?? null
-  const i18n = useMemo(() => ({ language, t, setLanguage }), [language, t, setLanguage])
+  /** Selects a zone in the side panel, and zooms to it when asked. */
+  const focusZone = (zone: ZoneFeature | undefined, zoom = true) => {
+    if (!zone) return
+    setSelectedId(zone.id)
+    setSidePanel('zone')
+    if (zoom) controller?.fitTo(zone.geometry)
+  }
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -343,11 +306,7 @@ export function App() {
             category={category}
             onCategory={setCategory}
             onLocate={(position, crs) => void inspect(position, crs)}
-            onPickZone={(zone) => {
-              setSelectedId(zone.id)
-              setSidePanel('zone')
-              controller?.fitTo(zone.geometry)
-            }}
+            onPickZone={(zone) => focusZone(zone)}
             onError={(text) => notify(text, 'error')}
           />
           {(owner || ownerError) && (
@@ -360,10 +319,7 @@ export function App() {
                 setOwnerError(null)
                 controller?.setMarker(null)
               }}
-              onZone={(id) => {
-                setSelectedId(id)
-                setSidePanel('zone')
-              }}
+              onZone={(id) => focusZone(zones.find((z) => z.id === id), false)}
             />
           )}
           <Legend />
@@ -376,14 +332,7 @@ export function App() {
             report={coverage}
             error={coverageError}
             onZoom={(geometry) => controller?.fitTo(geometry)}
-            onZone={(code) => {
-              const zone = zones.find((z) => z.properties.code === code)
-              if (zone) {
-                setSelectedId(zone.id)
-                setSidePanel('zone')
-                controller?.fitTo(zone.geometry)
-              }
-            }}
+            onZone={(code) => focusZone(zones.find((z) => z.properties.code === code))}
           />
           {mode === 'generate-grids' && controller && (
             <GeneratePanel controller={controller} zones={zones} jurisdictionCode={jurisdictionCode} commit={commit} />
@@ -406,14 +355,7 @@ export function App() {
             />
           )}
           {sidePanel === 'directory' && (
-            <Directory
-              onZone={(id) => {
-                const zone = zones.find((z) => z.id === id)
-                setSelectedId(id)
-                setSidePanel('zone')
-                if (zone) controller?.fitTo(zone.geometry)
-              }}
-            />
+            <Directory onZone={(id) => focusZone(zones.find((z) => z.id === id))} />
           )}
         </div>
         {(message || measurement) && (
@@ -423,6 +365,7 @@ export function App() {
           </div>
         )}
         <div className="hint">{t(`hint.${mode}`)}</div>
+        <AuditToast />
         {conflict && <ConflictDialog conflict={conflict} />}
         {droppedFile && (
           <ImportDialog

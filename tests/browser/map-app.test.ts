@@ -128,6 +128,8 @@ describe('the map app on the demo district', () => {
     expect(drawn, `grid ${code} saved`).toBeDefined()
     expect(drawn!.properties.parent_code).toBe(community.properties.code)
     await expect.poll(() => coverage.textContent()).not.toBe(coverageBefore)
+    // The toast says what the new grid did to the audit (an unassigned grid at least).
+    await expect.poll(() => driver.page.getByTestId('audit-toast').textContent()).toMatch(/^覆盖审计：.*新增.*项未指定/)
     await thenSaveAScreenshot(driver, '04a-grid-drawn')
 
     const coverageWithoutChief = await coverage.textContent()
@@ -188,6 +190,67 @@ describe('the map app on the demo district', () => {
     expect(report.overlaps).toEqual([])
     await waitForMapIdle(driver)
     await thenSaveAScreenshot(driver, '05b-sixteen-grids-accepted')
+    expect(driver.consoleErrors).toEqual([])
+  })
+
+  it('prints the signboard of a street found by search: preview, paper choices and a PDF to download', async () => {
+    const street = byKind('street').find((s) => s.properties.chief) ?? byKind('street')[0]!
+    const { code, name } = street.properties
+    await driver.page.getByTestId('search').fill(name)
+    await driver.page.getByTestId('search').press('Enter')
+    await driver.page.getByTestId('search-results').getByRole('button', { name: `${name} 街巷 ${code}`, exact: true }).click()
+    await expect.poll(() => driver.page.getByTestId('zone-code').textContent()).toBe(code)
+
+    await driver.page.getByTestId('print-signboard').click()
+    const preview = driver.page.getByTestId('signboard-preview')
+    const size = () => preview.evaluate((img: HTMLImageElement) => (img.complete ? [img.naturalWidth, img.naturalHeight] : [0, 0]))
+    await expect.poll(size, { timeout: 30_000 }).not.toEqual([0, 0])
+    const [width, height] = await size()
+    expect(width, 'A3 landscape at 60 dpi').toBeGreaterThan(height!)
+    expect(await preview.getAttribute('src')).toBe(`/api/signboards/${encodeURIComponent(code)}.png?dpi=60&paper=A3&orientation=landscape&kind=street`)
+
+    // Another paper and orientation refresh the preview and the downloads.
+    await driver.page.getByTestId('signboard-paper').getByRole('button', { name: 'A4' }).click()
+    await driver.page.getByTestId('orientation-portrait').click()
+    await expect.poll(async () => { const [w, h] = await size(); return h! > w! && w! > 0 }, { timeout: 30_000 }).toBe(true)
+    expect(await driver.page.getByTestId('signboard-pdf').getAttribute('href')).toContain('paper=A4&orientation=portrait&kind=street')
+    await driver.page.getByTestId('signboard-paper').getByRole('button', { name: 'A3' }).click()
+    await driver.page.getByTestId('orientation-landscape').click()
+    await expect.poll(async () => { const [w, h] = await size(); return w! > h! }, { timeout: 30_000 }).toBe(true)
+
+    const href = (await driver.page.getByTestId('signboard-pdf').getAttribute('href'))!
+    const pdf = await driver.page.evaluate(async (url) => {
+      const response = await fetch(url)
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      return { status: response.status, type: response.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length }
+    }, href)
+    expect(pdf).toMatchObject({ status: 200, magic: '%PDF-' })
+    expect(pdf.type).toContain('application/pdf')
+    expect(pdf.size).toBeGreaterThan(10_000)
+    await thenSaveAScreenshot(driver, '07-signboard-preview')
+    await driver.page.getByTestId('signboard-dialog').getByRole('button', { name: '关闭' }).click()
+    await expect.poll(() => driver.page.getByTestId('signboard-dialog').count()).toBe(0)
+    expect(driver.consoleErrors).toEqual([])
+  })
+
+  it('renders the signboards of every street of the sub-district as a batch with progress', async () => {
+    await driver.page.getByTestId('jurisdiction').selectOption(subdistrict.properties.code)
+    await driver.page.getByTestId('batch-signboards').click()
+    await driver.page.getByTestId('batch-kind').selectOption('street')
+    await driver.page.getByTestId('batch-format').selectOption('pdf')
+    await driver.page.getByTestId('batch-start').click()
+    const progress = driver.page.getByTestId('batch-progress')
+    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 90_000, interval: 500 }).toBe('done')
+    expect(await progress.textContent()).toMatch(/已完成 (\d+)\/\1/)
+    const href = (await driver.page.getByTestId('batch-download').getAttribute('href'))!
+    const file = await driver.page.evaluate(async (url) => {
+      const response = await fetch(url)
+      return { status: response.status, type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength }
+    }, href)
+    expect(file.status).toBe(200)
+    expect(file.type).toContain('application/pdf')
+    await thenSaveAScreenshot(driver, '08-signboard-batch-done')
+    await driver.page.getByTestId('batch-dialog').getByRole('button', { name: '关闭' }).click()
     expect(driver.consoleErrors).toEqual([])
   })
 

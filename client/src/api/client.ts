@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson'
 import type {
   Assignment, CategoryRoute, CoverageReport, Crs, Duty, ErrorDetail, Jurisdiction, Party, ResolveResult,
-  ZoneCollection, ZoneFeature, ZoneInput, ZoneKind,
+  Orientation, Paper, SignboardJob, SignboardKind, WriteAudit, ZoneCollection, ZoneFeature, ZoneInput, ZoneKind,
 } from './types.js'
 
 /** An error answer from the engine, with its code and the per-feature details it gave. */
@@ -23,6 +23,15 @@ export class ApiError extends Error {
 export interface VersionConflict {
   current_version: number
   current: ZoneFeature
+}
+
+type AuditListener = (audit: WriteAudit) => void
+const auditListeners = new Set<AuditListener>()
+
+/** Every write answers with what it did to the coverage audit; listeners hear each one. */
+export function onAudit(listener: AuditListener): () => void {
+  auditListeners.add(listener)
+  return () => void auditListeners.delete(listener)
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -48,6 +57,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
     throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, error?.details)
   }
+  const audit = (data as { audit?: WriteAudit } | null)?.audit
+  if (audit && Array.isArray(audit.jurisdictions)) for (const listener of auditListeners) listener(audit)
   return data as T
 }
 
@@ -94,6 +105,21 @@ export const api = {
   importOsmRoads: (collection: FeatureCollection, parent?: string) =>
     request<unknown>('POST', `/api/import/osm-roads${query({ parent })}`, collection),
   exportCollection: (root?: string) => request<FeatureCollection>('GET', `/api/export${query({ root })}`),
+
+  startSignboardBatch: (body: { zone: string; kind: 'street' | 'grid'; format: 'pdf' | 'zip' }) =>
+    request<SignboardJob>('POST', '/api/signboards/batch', body),
+  signboardJob: (id: string) => request<SignboardJob>('GET', `/api/signboards/jobs/${encodeURIComponent(id)}`),
+}
+
+/** Where one signboard is served; the kind is always given since codes are unique only per kind. */
+export function signboardUrl(
+  zone: { code: string; kind: SignboardKind },
+  format: 'pdf' | 'svg' | 'png',
+  options: { paper: Paper; orientation: Orientation; dpi?: number },
+): string {
+  return `/api/signboards/${encodeURIComponent(zone.code)}.${format}${query({
+    dpi: format === 'png' ? options.dpi : undefined, paper: options.paper, orientation: options.orientation, kind: zone.kind,
+  })}`
 }
 
 export type Api = typeof api

@@ -123,3 +123,44 @@ export interface ErrorDetail {
   field: string
   reason: string
 }
+
+/** A finding's lists as an edit's audit reports them; each finding carries a stable key. */
+export interface AuditFindings {
+  gaps: { key: string; area_m2?: number }[]
+  overlaps: { key: string; a?: string; b?: string }[]
+  spills: { key: string }[]
+  uncovered_streets: { key: string }[]
+  unassigned: { key: string; code?: string; missing?: string | string[] }[]
+}
+
+/** What one write did to the coverage audit of one jurisdiction (docs/api-zones.md). */
+export interface JurisdictionAudit {
+  code: string
+  kind?: ZoneKind
+  name?: string
+  ok_before: boolean | null
+  ok_after: boolean | null
+  truncated?: boolean
+  added: AuditFindings
+  resolved: AuditFindings
+}
+
+export interface WriteAudit {
+  jurisdictions: JurisdictionAudit[]
+}
+
+export type SignboardKind = 'street' | 'segment' | 'grid' | 'community'
+export const SIGNBOARD_KINDS: SignboardKind[] = ['street', 'segment', 'grid', 'community']
+export type Paper = 'A4' | 'A3' | 'A2' | 'A1'
+export type Orientation = 'landscape' | 'portrait'
+
+/** A batch of signboards rendering on the server. */
+export interface SignboardJob {
+  id: string
+  status: 'running' | 'done' | 'failed'
+  done: number
+  total: number
+  current: string | null
+  error: string | null
+  file: string | null
+}

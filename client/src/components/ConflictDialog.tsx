@@ -1,4 +1,6 @@
+import { ApiError, type VersionConflict } from '../api/client.js'
 import type { ZoneFeature } from '../api/types.js'
+import type { Transaction } from '../edits/transaction.js'
 import { useI18n } from '../i18n/i18n.js'
 
 export interface Conflict {
@@ -6,6 +8,31 @@ export interface Conflict {
   theirs: ZoneFeature | null
   keepMine(): Promise<void>
   keepTheirs(): Promise<void>
+}
+
+/**
+ * A version conflict from the engine as the dialog's choice: keeping mine retries the same
+ * transaction at the version now stored; any other error is not a conflict (null).
+ */
+export function conflictOf(
+  error: unknown,
+  transaction: Transaction,
+  actions: { keepMine(retried: Transaction): Promise<void>; keepTheirs(): Promise<void> },
+): Conflict | null {
+  if (!(error instanceof ApiError) || error.code !== 'version_conflict') return null
+  const details = error.details as VersionConflict | null
+  const theirsId = details?.current?.id
+  const current = details?.current_version
+  return {
+    note: transaction.note,
+    theirs: details?.current ?? null,
+    keepMine: () => actions.keepMine({
+      ...transaction,
+      put: transaction.put.map((p) => (p.id !== undefined && p.id === theirsId ? { ...p, version: current } : p)),
+      delete: transaction.delete.map((d) => (d.id === theirsId && current ? { ...d, version: current } : d)),
+    }),
+    keepTheirs: actions.keepTheirs,
+  }
 }
 
 /** Someone else saved the same zone first: the planner chooses, nothing is dropped silently. */

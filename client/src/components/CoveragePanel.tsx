@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson'
 import type { CoverageReport, Jurisdiction } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
+import { BatchSignboards } from './BatchSignboards.js'
 
 interface Props {
   jurisdictions: Jurisdiction[]
@@ -30,6 +31,7 @@ export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZo
             <option key={j.code} value={j.code}>{t(`kind.${j.kind}`)} · {j.name}</option>
           ))}
         </select>
+        <BatchSignboards jurisdiction={jurisdictions.find((j) => j.code === code) ?? null} />
       </div>
       {error && <p className="error">{t('coverageUnavailable')}: {error}</p>}
       {report && report.ok && <p className="clean" data-testid="coverage-clean">✓ {t('coverageClean')}</p>}

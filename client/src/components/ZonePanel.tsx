@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react'
 import { api, describeError } from '../api/client.js'
-import type { Assignment, CategoryRoute, Duty, Party, ZoneFeature } from '../api/types.js'
+import { SIGNBOARD_KINDS, type Assignment, type CategoryRoute, type Duty, type Party, type ZoneFeature } from '../api/types.js'
 import { inputOf, type Applied, type Transaction } from '../edits/transaction.js'
 import { useI18n } from '../i18n/i18n.js'
 import { AssignForm } from './AssignForm.js'
+import { SignboardDialog } from './SignboardDialog.js'
 
 interface Props {
   zone: ZoneFeature
@@ -30,6 +31,8 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
   const [categories, setCategories] = useState<string[]>([])
   const [newRoute, setNewRoute] = useState({ category: '', department: '' })
   const [error, setError] = useState<string | null>(null)
+  const [printing, setPrinting] = useState(false)
+  const signboardKind = SIGNBOARD_KINDS.find((k) => k === p.kind) ?? null
 
   const reloadDetails = async () => {
     setHistory(await api.listAssignments(zone.id).catch(() => null))
@@ -78,6 +81,14 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
         {p.width_m != null && <><dt>{t('width')}</dt><dd>{p.width_m} {t('metres')}</dd></>}
         <dt>{t('version')}</dt><dd>{p.version}</dd>
       </dl>
+      {signboardKind && (
+        <div className="row">
+          <button data-testid="print-signboard" onClick={() => setPrinting(true)}>{t('printSignboard')}</button>
+        </div>
+      )}
+      {printing && signboardKind && (
+        <SignboardDialog zone={{ code: p.code, name: p.name, kind: signboardKind }} onClose={() => setPrinting(false)} />
+      )}
       {error && <p className="error">{error}</p>}
 
       {dutiesOf(p.kind).map((duty) => {

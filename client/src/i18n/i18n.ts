@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react'
+import { createContext, useCallback, useContext, useMemo, useState } from 'react'
 import { en } from './en.js'
 import { zh, type MessageKey } from './zh.js'
 
@@ -26,3 +26,15 @@ export const I18nContext = createContext<{ language: Language; t: Translate; set
 })
 
 export const useI18n = () => useContext(I18nContext)
+
+/** The app's language state, remembered in the browser; the value goes into I18nContext. */
+export function useLanguage() {
+  const [language, setLanguageState] = useState<Language>(initialLanguage)
+  const t = useMemo(() => translator(language), [language])
+  const setLanguage = useCallback((next: Language) => {
+    window.localStorage.setItem('jiezhang.lang', next)
+    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en'
+    setLanguageState(next)
+  }, [])
+  return useMemo(() => ({ language, t, setLanguage }), [language, t, setLanguage])
+}

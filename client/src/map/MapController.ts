@@ -7,6 +7,13 @@ import { baseStyle, chiefColour, LOCAL_IDEOGRAPH_FONT, PICKABLE_LAYERS } from '.
 
 maplibregl.setWorkerUrl(workerUrl)
 
+// What the browser tests (and a curious planner's console) reach on the page.
+declare global {
+  interface Window {
+    jiezhang: { map: MapController['map']; controller: MapController; ready: boolean; edits: number; timings: Record<string, number> }
+  }
+}
+
 export interface MapPointerEvent {
   lngLat: Position
   /** Zone ids under the pointer, most specific first. */
