@@ -1,5 +1,58 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
+import { LARGE_BODY_LIMIT } from '../app.js'
+import { readBatchBody, readPointQuery } from './resolve.input.js'
+import {
+  BatchBodySchema,
+  BatchResponseSchema,
+  ErrorSchema,
+  ResolutionSchema,
+  ResolveQuerySchema,
+} from './resolve.schemas.js'
+import { resolveBatch, resolvePoint } from './resolve.service.js'
 
-// Placeholder while the feature is being built in this change.
-const routes: FastifyPluginAsync = async () => {}
-export default routes
+/**
+ * The input schemas document the API; resolve.input.ts checks the input itself, so that each
+ * problem names its field (and its point's index in a batch) and a swapped lon/lat is pointed out.
+ */
+const documentOnly: FastifySchemaCompiler<unknown> = () => () => true
+
+const resolveRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/resolve',
+    {
+      schema: {
+        tags: ['resolution'],
+        summary: 'Who owns this point',
+        description: 'The chain of covering zones, the primary owner, the department for a category, border alternatives; a fall-back party in a coverage gap; the nearest jurisdiction outside.',
+        querystring: ResolveQuerySchema,
+        response: { 200: ResolutionSchema, 400: ErrorSchema },
+      },
+      validatorCompiler: documentOnly,
+    },
+    async (request) => resolvePoint(app.db, readPointQuery(request.query as unknown)),
+  )
+
+  app.post(
+    '/resolve/batch',
+    {
+      // Read when the plugin registers, after app.ts has finished loading.
+      bodyLimit: LARGE_BODY_LIMIT,
+      schema: {
+        tags: ['resolution'],
+        summary: 'Resolve many points at once',
+        description: 'Up to 200,000 points per request; results in input order. Bad points are a 400 listing their indices.',
+        body: BatchBodySchema,
+        response: { 200: BatchResponseSchema, 400: ErrorSchema },
+      },
+      validatorCompiler: documentOnly,
+    },
+    async (request, reply) => {
+      const results = await resolveBatch(app.db, readBatchBody(request.body as unknown))
+      // The schema-compiled serializer tests every nullable branch of every result; for 200,000
+      // results built from a handful of shared Links, plain JSON.stringify is several times faster.
+      return reply.serializer(JSON.stringify).send({ results })
+    },
+  )
+}
+
+export default resolveRoutes
