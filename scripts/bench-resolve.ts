@@ -18,23 +18,13 @@ import { kindSpecificity, type Db, type ZoneKind } from '../server/db/database.j
 import { migrate } from '../server/db/migrate.js'
 import { loadDemo } from '../server/transfer/demo.js'
 import { withoutJit } from '../server/resolve/resolve.repository.js'
+// Seeded, so that every run draws the same points.
+import { seededRandom } from './demo/streets.js'
 
 const singleCount = Number(process.env.BENCH_SINGLE ?? 2000)
 const batchRequests = Number(process.env.BENCH_BATCH_REQUESTS ?? 10)
 const batchSize = Number(process.env.BENCH_BATCH_SIZE ?? 100_000)
 const seed = Number(process.env.BENCH_SEED ?? 2017)
-
-/** mulberry32: a small seeded generator, so every run draws the same points. */
-function seededRandom(start: number): () => number {
-  let state = start >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const log = (message: string) => console.log(`[bench] ${message}`)
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util'
 import { connectDatabase } from '../server/db/connect.js'
+import { zoneRowColumns } from '../server/db/database.js'
 import { migrate } from '../server/db/migrate.js'
 import { addDrawingPage, createPdf } from '../server/signboards/pdf-writer.js'
 import { drawSignboard, writeDrawing } from '../server/signboards/render.js'
@@ -27,7 +28,7 @@ try {
   if (!values['data-dir']) console.log(`demo: ${await loadDemo(handle.db)}`)
   const zones = await handle.db
     .selectFrom('zone')
-    .select(['id', 'kind', 'code', 'name', 'parent_id', 'street_class', 'width_m'])
+    .select(zoneRowColumns)
     .where('kind', 'in', ['street', 'grid', 'segment'])
     .orderBy('kind')
     .orderBy('code')

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { installErrorHandler } from './http/error-handler.js'
+import { validatorCompiler } from './http/validators.js'
 import zonesRoutes from './zones/zones.routes.js'
 import partiesRoutes from './parties/parties.routes.js'
 import transferRoutes from './transfer/transfer.routes.js'
@@ -36,8 +37,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+
+  // Every body is JSON; Fastify's built-in text/plain parser would hand a JSON route a string that
+  // fails as "body must be object" instead of saying the content type is wrong.
+  app.removeContentTypeParser('text/plain')
 
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })

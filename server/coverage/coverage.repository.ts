@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { DbOrTx, ZoneKind } from '../db/database.js'
+import type { DbOrTx, ZoneRef } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
+import { assignmentInForce } from '../parties/holders.repository.js'
 
 /**
  * The audit's SQL. Every query starts from the same scope (the jurisdiction, its subtree by
@@ -22,12 +23,6 @@ interface Totals {
   total_amount: number
 }
 
-export interface ZoneRef {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
-}
 
 /**
  * Zones are planar in lon/lat: ST_Covers and the overlay functions treat an edge as a straight line
@@ -225,7 +220,7 @@ export async function selectUnassignedZones(db: DbOrTx, jurisdictionId: number, 
       SELECT 1 FROM assignment a
       WHERE a.zone_id = r.id
         AND (a.duty = r.missing OR (r.kind = 'frontage' AND a.duty = 'chief'))
-        AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())
+        AND ${assignmentInForce()}
     )
     ORDER BY array_position(ARRAY['district', 'subdistrict', 'community', 'grid', 'street', 'segment', 'frontage'], r.kind), r.code
     LIMIT ${limits.fetch}`.execute(db)

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely'
 
 /** The typed shape of the schema in sql/. Geometry columns are read through helpers in geo-sql.ts. */
 export const zoneKinds = ['district', 'subdistrict', 'community', 'grid', 'street', 'segment', 'frontage'] as const
@@ -42,6 +42,12 @@ export interface ZoneTable {
   updated_at: Generated<Date>
 }
 
+/** A zone's stored attributes as read back, without its geometry and timestamps. */
+export type ZoneRow = Omit<Selectable<ZoneTable>, 'centerline' | 'area' | 'created_at' | 'updated_at'>
+export const zoneRowColumns = ['id', 'kind', 'code', 'name', 'parent_id', 'street_class', 'width_m', 'version'] as const satisfies readonly (keyof ZoneRow)[]
+/** How answers name a zone. */
+export type ZoneRef = Pick<ZoneRow, 'id' | 'kind' | 'code' | 'name'>
+
 export interface ZonePartTable {
   zone_id: number
   geom: GeometryColumn
@@ -56,6 +62,9 @@ export interface PartyTable {
   role: string | null
   version: Generated<number>
 }
+
+export type PartyRow = Selectable<PartyTable>
+export const partyRowColumns = ['id', 'type', 'name', 'phone', 'title', 'role', 'version'] as const satisfies readonly (keyof PartyRow)[]
 
 export interface AssignmentTable {
   id: Generated<number>

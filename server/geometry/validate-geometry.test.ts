@@ -109,4 +109,22 @@ describe('validateGeometry', () => {
     expect(problems).toHaveLength(MAX_GEOMETRY_PROBLEMS + 1)
     expect(problems.at(-1)!.reason).toBe('and 30 more problems')
   })
+
+  it('refuses edges that span half the globe (crossing the antimeridian unsplit, or the whole world)', () => {
+    const line = validateGeometry({ type: 'LineString', coordinates: [[179.99, 30.27], [-179.99, 30.27]] }, 'line')
+    expect(line).toEqual([{ field: 'geometry.coordinates[1]', reason: expect.stringMatching(/spans half the globe.*antimeridian/) }])
+    const world = [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]]
+    const problems = validateGeometry({ type: 'Polygon', coordinates: world }, 'area')
+    expect(problems.map((p) => p.field)).toEqual(['geometry.coordinates[0][1]', 'geometry.coordinates[0][2]', 'geometry.coordinates[0][3]', 'geometry.coordinates[0][4]'])
+    const area = [[[-179.5, 10], [-0.5, 10], [-0.5, 11], [-179.5, 10]]]
+    expect(validateGeometry({ type: 'Polygon', coordinates: area }, 'area')).toEqual([])
+  })
+
+  it('refuses centre lines longer than a street can be, whose buffer PostGIS would distort', () => {
+    const long = validateGeometry({ type: 'LineString', coordinates: [[0, 0], [90, 0], [179, 0]] }, 'line')
+    expect(long).toEqual([{ field: 'geometry.coordinates', reason: expect.stringMatching(/spans 179° across.*at most 5°/) }])
+    const multi = [[[120, 30], [121, 30]], [[120, 36], [121, 36]]]
+    expect(validateGeometry({ type: 'MultiLineString', coordinates: multi }, 'line')[0]!.reason).toMatch(/spans 6°/)
+    expect(validateGeometry({ type: 'LineString', coordinates: [[120, 30], [124.9, 30]] }, 'line')).toEqual([])
+  })
 })

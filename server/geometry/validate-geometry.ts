@@ -10,6 +10,12 @@ export type ExpectedGeometry = 'area' | 'line'
 
 /** Enough for a district boundary traced from a survey; more is a mistake or an attack. */
 export const MAX_VERTICES = 100_000
+/**
+ * A centre line becomes an owned area by a buffer on the spheroid, which PostGIS computes in a
+ * local projection; across more than a few degrees that projection no longer holds and the strip
+ * comes out many times too wide (a 179° line at 12 m owned 44,000 km²). No street is that long.
+ */
+export const MAX_LINE_SPAN_DEG = 5
 /** A geometry that is wrong everywhere is not listed in full. */
 export const MAX_GEOMETRY_PROBLEMS = 20
 
@@ -77,6 +83,12 @@ export function validateGeometry(geometry: unknown, expected: ExpectedGeometry, 
       break
   }
   if (problems.overflow > 0) problems.list.push({ field: path, reason: `and ${problems.overflow} more problems` })
+  if (expected === 'line' && problems.list.length === 0) {
+    const span = lineSpan(type === 'LineString' ? [coordinates as Position[]] : (coordinates as Position[][]))
+    if (span > MAX_LINE_SPAN_DEG) {
+      problems.add(path, `spans ${Math.round(span * 100) / 100}° across; a street or segment centre line may span at most ${MAX_LINE_SPAN_DEG}° (about 500 km)`)
+    }
+  }
   return problems.list
 }
 
@@ -98,6 +110,7 @@ function checkPolygon(rings: unknown[], path: string, problems: Problems): void 
       )
     }
     if (distinctCount(positions) < 3) problems.add(ringPath, 'a ring needs at least 3 distinct positions')
+    checkEdges(positions, ringPath, problems)
   })
 }
 
@@ -106,6 +119,26 @@ function checkLine(line: unknown[], path: string, problems: Problems): void {
   if (!positions) return
   if (positions.length < 2) return problems.add(path, `a line needs at least 2 positions, got ${positions.length}`)
   if (distinctCount(positions) < 2) problems.add(path, 'a line needs at least 2 distinct positions')
+  checkEdges(positions, path, problems)
+}
+
+/**
+ * An edge from 179.9° to -179.9° is a straight line in degrees around the whole globe: stored
+ * planar, it would own every point of that latitude band, and geography measures cannot take an
+ * edge between antipodes at all. RFC 7946 §3.1.9 says to split such geometries at the antimeridian.
+ */
+function checkEdges(positions: Position[], path: string, problems: Problems): void {
+  for (let index = 1; index < positions.length; index++) {
+    const from = positions[index - 1]!
+    const to = positions[index]!
+    if (Math.abs(to[0] - from[0]) >= 180 || Math.abs(to[1] - from[1]) >= 180) {
+      problems.add(
+        `${path}[${index}]`,
+        `the edge from ${formatPosition(from)} to ${formatPosition(to)} spans half the globe or more; ` +
+          'split geometries that cross the antimeridian (RFC 7946 §3.1.9)',
+      )
+    }
+  }
 }
 
 /** The positions when all are well-formed; otherwise the problems are recorded and null returned. */
@@ -140,6 +173,20 @@ function positionProblem(position: unknown): string | null {
   return swapped && !latOk
     ? `${which}; longitude and latitude look swapped (GeoJSON is [lon, lat]: [${lat}, ${lon}]?)`
     : which
+}
+
+/** The larger side, in degrees, of the box around every position of the lines. */
+function lineSpan(lines: Position[][]): number {
+  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const line of lines) {
+    for (const [lon, lat] of line) {
+      west = Math.min(west, lon)
+      east = Math.max(east, lon)
+      south = Math.min(south, lat)
+      north = Math.max(north, lat)
+    }
+  }
+  return Math.max(east - west, north - south)
 }
 
 function countVertices(coordinates: unknown[], type: string): number {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { DomainError, type ErrorDetail } from '../errors.js'
+import { DomainError } from '../errors.js'
+import { validationDetails, validationMessage } from './validation-details.js'
 
 interface PostgresError {
   code?: string
@@ -22,18 +23,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const fastifyError = error as FastifyError
     if (fastifyError.validation) {
-      const details: ErrorDetail[] = fastifyError.validation.map((issue) => ({
-        field: [fastifyError.validationContext, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-        reason: issue.message ?? 'is invalid',
-      }))
+      const details = validationDetails(fastifyError.validation, fastifyError.validationContext)
       return reply.status(400).send({
-        error: { code: 'invalid_request', message: `Invalid request: ${fastifyError.message}`, details },
+        error: { code: 'invalid_request', message: validationMessage(details), details },
       })
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-      return reply.status(fastifyError.statusCode).send({
-        error: { code: codeForFastifyError(fastifyError), message: fastifyError.message },
-      })
+      const message =
+        fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? `Content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted: send the body as JSON (application/json)`
+          : fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? `Request body is too large: at most ${formatBytes(request.routeOptions.bodyLimit ?? 0)} on ${request.method} ${request.routeOptions.url ?? request.url}`
+            : fastifyError.message
+      return reply.status(fastifyError.statusCode).send({ error: { code: codeForFastifyError(fastifyError), message } })
     }
     const translated = translatePostgresError(error as PostgresError)
     if (translated) return reply.status(translated.status).send({ error: translated.body })
@@ -44,6 +46,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url}` } }),
   )
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`
 }
 
 function codeForFastifyError(error: FastifyError): string {

@@ -1,22 +1,9 @@
 import { sql } from 'kysely'
-import type { DbOrTx, Duty, PartyType, ZoneKind } from '../db/database.js'
-import { idsIn } from '../zones/zone-checks.js'
+import { partyRowColumns, type DbOrTx, type Duty, type PartyRow, type PartyType, type ZoneRef } from '../db/database.js'
+import { containsPattern, idsIn } from '../zones/zone-checks.js'
+import { assignmentInForce } from './holders.repository.js'
 
-export interface PartyRow {
-  id: number
-  type: PartyType
-  name: string
-  phone: string | null
-  title: string | null
-  role: string | null
-  version: number
-}
-
-export interface HeldZone {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
+export interface HeldZone extends ZoneRef {
   duty: Duty
 }
 
@@ -32,16 +19,14 @@ export interface PartyFields {
   role?: string | null
 }
 
-const partyColumns = ['id', 'type', 'name', 'phone', 'title', 'role', 'version'] as const
-
 export async function findPartyById(db: DbOrTx, id: number, options: { forUpdate?: boolean } = {}): Promise<PartyRow | undefined> {
-  let query = db.selectFrom('party').select(partyColumns).where('id', '=', id)
+  let query = db.selectFrom('party').select(partyRowColumns).where('id', '=', id)
   if (options.forUpdate) query = query.forUpdate()
   return query.executeTakeFirst()
 }
 
 export async function findDepartmentByName(db: DbOrTx, name: string): Promise<PartyRow | undefined> {
-  return db.selectFrom('party').select(partyColumns).where('type', '=', 'department').where('name', '=', name).executeTakeFirst()
+  return db.selectFrom('party').select(partyRowColumns).where('type', '=', 'department').where('name', '=', name).executeTakeFirst()
 }
 
 /**
@@ -50,7 +35,7 @@ export async function findDepartmentByName(db: DbOrTx, name: string): Promise<Pa
  */
 export async function findPartyByIdentity(db: DbOrTx, type: PartyType, fields: PartyFields): Promise<PartyRow | undefined> {
   if (type === 'department') return findDepartmentByName(db, fields.name)
-  let query = db.selectFrom('party').select(partyColumns).where('type', '=', type).where('name', '=', fields.name)
+  let query = db.selectFrom('party').select(partyRowColumns).where('type', '=', type).where('name', '=', fields.name)
   query = fields.phone ? query.where('phone', '=', fields.phone) : query.where('phone', 'is', null)
   return query.orderBy('id').executeTakeFirst()
 }
@@ -59,7 +44,7 @@ export async function insertParty(db: DbOrTx, type: PartyType, fields: PartyFiel
   return db
     .insertInto('party')
     .values({ type, name: fields.name, phone: fields.phone ?? null, title: fields.title ?? null, role: fields.role ?? null })
-    .returning(partyColumns)
+    .returning(partyRowColumns)
     .executeTakeFirstOrThrow()
 }
 
@@ -79,11 +64,11 @@ export async function listParties(
   db: DbOrTx,
   filters: { type?: PartyType; q?: string; ids?: readonly number[]; limit: number },
 ): Promise<PartyWithZones[]> {
-  let query = db.selectFrom('party').select(partyColumns)
+  let query = db.selectFrom('party').select(partyRowColumns)
   if (filters.type) query = query.where('type', '=', filters.type)
   if (filters.ids) query = query.where(sql<boolean>`id IN ${idsIn(filters.ids)}`)
   if (filters.q) {
-    const pattern = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const pattern = containsPattern(filters.q)
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('phone', 'ilike', pattern)]))
   }
   const parties = await query.orderBy('type').orderBy('name').orderBy('id').limit(filters.limit).execute()
@@ -100,7 +85,7 @@ async function zonesHeldNow(db: DbOrTx, partyIds: readonly number[]): Promise<Ma
   const { rows } = await sql<HeldZone & { party_id: number }>`
     SELECT a.party_id, z.id, z.kind, z.code, z.name, a.duty
     FROM assignment a JOIN zone z ON z.id = a.zone_id
-    WHERE a.party_id IN ${idsIn(partyIds)} AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())
+    WHERE a.party_id IN ${idsIn(partyIds)} AND ${assignmentInForce()}
     ORDER BY a.party_id, z.kind, z.code`.execute(db)
   for (const { party_id, ...zone } of rows) result.set(party_id, [...(result.get(party_id) ?? []), zone])
   return result

@@ -9,7 +9,7 @@ const phone = Type.String({ maxLength: 40 })
 const title = Type.String({ maxLength: 200, description: 'Office held, e.g. 区城管局局长' })
 const role = Type.String({ maxLength: 40, description: 'Chief role: 街长, 段长, 网格长, …' })
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 
 export const HeldZone = Type.Object({
   id: Type.Integer(),
@@ -50,7 +50,7 @@ export const CreatePartyBody = Type.Object(
 
 export const UpdatePartyBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     phone: Type.Optional(nullable(phone)),
     title: Type.Optional(nullable(title)),
@@ -59,7 +59,7 @@ export const UpdatePartyBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) })
+export const VersionQuery = Type.Object({ version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 
 export const Assignment = Type.Object({
   id: Type.Integer(),
@@ -84,7 +84,7 @@ export const AssignmentListQuery = Type.Object({ duty: Type.Optional(Type.String
 export const CreateAssignmentBody = Type.Object(
   {
     duty: Type.String({ description: `${typeList}: the slot the party fills` }),
-    party_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    party_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
     party: Type.Optional(
       Type.Object(
         {
@@ -103,7 +103,7 @@ export const CreateAssignmentBody = Type.Object(
 
 export const EndAssignmentBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
     to: Type.Optional(Type.String({ description: 'ISO 8601; default now' })),
   },
   { additionalProperties: false },
@@ -113,7 +113,7 @@ export const Category = Type.Object({ id: Type.Integer(), name: Type.String() })
 export const CategoryList = Type.Array(Category)
 export const CreateCategoryBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false })
 
-export const ZoneCategoryParams = Type.Object({ id: Type.Integer({ minimum: 1 }), category: Type.String({ minLength: 1, maxLength: 100 }) })
+export const ZoneCategoryParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), category: Type.String({ minLength: 1, maxLength: 100 }) })
 
 export const CategoryRoute = Type.Object({
   category: Type.String(),
@@ -126,7 +126,7 @@ export const CategoryRouteList = Type.Array(CategoryRoute)
 export const SetCategoryRouteBody = Type.Object(
   {
     department: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "The department's name" })),
-    department_id: Type.Optional(Type.Integer({ minimum: 1 })),
+    department_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   },
   { additionalProperties: false },
 )

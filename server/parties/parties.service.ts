@@ -1,12 +1,12 @@
 import { withAuditEffect, type ZonePlace } from '../coverage/audit-effect.js'
 import type { AuditEffect } from '../coverage/coverage.schemas.js'
-import type { Db, DbOrTx, Duty, PartyType } from '../db/database.js'
+import type { Db, DbOrTx, Duty, PartyType, ZoneRow } from '../db/database.js'
 import { partyTypes } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
 import { parseInstant } from '../resolve/resolve.input.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
 import type { AuditOption } from '../zones/zones.service.js'
-import { findZoneById, type ZoneRow } from '../zones/zones.repository.js'
+import { findZoneById } from '../zones/zones.repository.js'
 import {
   assignmentById,
   closeAssignment,
@@ -43,7 +43,8 @@ const placeOf = (zone: ZoneRow): ZonePlace => ({ kind: zone.kind, id: zone.id, p
 
 function readPartyType(type: string, field: string): PartyType {
   if ((partyTypes as readonly string[]).includes(type)) return type as PartyType
-  throw new DomainError(400, 'unknown_type', `Unknown party type "${type}"`, [{ field, reason: `must be one of ${partyTypes.join(', ')}` }])
+  const what = field === 'duty' ? 'duty' : 'party type'
+  throw new DomainError(400, 'unknown_type', `Unknown ${what} "${type}"`, [{ field, reason: `must be one of ${partyTypes.join(', ')}` }])
 }
 
 function blankProblem(fields: Partial<PartyFields>): void {
@@ -57,7 +58,7 @@ function readInstant(text: string | undefined, field: string): Date {
   const instant = parseInstant(text)
   if (!instant) {
     throw new DomainError(400, 'invalid_time', `${field}: "${text}" is not an ISO 8601 time`, [
-      { field, reason: 'must be an ISO 8601 date or time, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
+      { field, reason: 'must be an ISO 8601 date or time from 1900 to 9999, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
     ])
   }
   return instant

@@ -15,7 +15,7 @@ describe('parseInstant', () => {
     expect(parseInstant(text)?.toISOString()).toBe(iso)
   })
 
-  it.each(['yesterday', '2024-02-30', '2023-02-29', '2024-13-01', '2024-03-03T24:00', '03/03/2024', '2024-3-3', ''])(
+  it.each(['yesterday', '2024-02-30', '2023-02-29', '2024-13-01', '2024-03-03T24:00', '03/03/2024', '2024-3-3', '', '0000-01-01', '1899-12-31T12:00Z'])(
     'refuses %j',
     (text) => {
       expect(parseInstant(text)).toBeNull()

@@ -48,7 +48,18 @@ export function parseInstant(text: string): Date | null {
   if (/^[+-]\d{4}$/.test(offset)) offset = `${offset.slice(0, 3)}:${offset.slice(3)}`
   const millis = fraction ? fraction.slice(0, 4).padEnd(4, '0') : '.000'
   const parsed = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${millis}${offset}`)
-  return Number.isNaN(parsed.getTime()) ? null : parsed
+  return Number.isNaN(parsed.getTime()) || !isInstantInRange(parsed) ? null : parsed
+}
+
+/**
+ * Years the database and ISO strings agree on: PostgreSQL has no year 0 (`0000-01-01` is refused
+ * as a timestamp), and nothing in a zoning history predates 1900.
+ */
+export const INSTANT_YEARS = { min: 1900, max: 9999 } as const
+
+export function isInstantInRange(instant: Date): boolean {
+  const year = instant.getUTCFullYear()
+  return year >= INSTANT_YEARS.min && year <= INSTANT_YEARS.max
 }
 
 /** A coordinate as a number, from a query string (text) or a JSON body (number only). */
@@ -110,7 +121,7 @@ function readOptions(source: Record<string, unknown>, fromText: boolean, details
   if (at !== undefined && at !== null && at !== '') {
     const parsed = typeof at === 'string' ? parseInstant(at) : null
     if (parsed) options.at = parsed.toISOString()
-    else details.push({ field: 'at', reason: `must be an ISO 8601 time such as 2024-03-03T09:30:00+08:00, not ${JSON.stringify(at).slice(0, 60)}` })
+    else details.push({ field: 'at', reason: `must be an ISO 8601 time from 1900 to 9999 such as 2024-03-03T09:30:00+08:00, not ${JSON.stringify(at).slice(0, 60)}` })
   }
   return options
 }

@@ -1,7 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
-import { jurisdictionKinds, kindSpecificity, type DbOrTx, type ZoneKind } from '../db/database.js'
+import { jurisdictionKinds, kindSpecificity, type DbOrTx, type ZoneKind, type ZoneRef } from '../db/database.js'
 import { distanceM, dWithinM, point } from '../db/geo-sql.js'
 import type { LonLat } from '../geometry/convert-crs.js'
+import { assignmentInForce } from '../parties/holders.repository.js'
 
 /**
  * The queries of resolution. Point-in-zone tests go through zone_part (zone areas cut into small
@@ -9,12 +10,6 @@ import type { LonLat } from '../geometry/convert-crs.js'
  * Ties between zones of one kind are broken by code in byte order (COLLATE "C"), so that both
  * database backends, whatever their locale, give the same answer.
  */
-export interface ZoneRef {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
-}
 
 export interface CoveringZone extends ZoneRef {
   parent_id: number | null
@@ -24,22 +19,10 @@ export interface NearbyZone extends ZoneRef {
   distance_m: number
 }
 
-export interface Contact {
+/** A party as resolution names it: by name and phone, without its id. */
+export interface PublicContact {
   name: string
   phone: string | null
-}
-
-export interface ChiefContact extends Contact {
-  title: string | null
-  role: string | null
-}
-
-/** The parties holding a zone's duties at one instant. */
-export interface Holders {
-  chief: ChiefContact | null
-  department: Contact | null
-  fallback: Contact | null
-  merchant: Contact | null
 }
 
 /** The kinds whose zones own a point; jurisdictions only fall back. */
@@ -52,11 +35,6 @@ function specificity(kindColumn: RawBuilder<unknown>): RawBuilder<number> {
 }
 
 const zoneKind = specificity(sql.ref('z.kind'))
-
-/** Assignment `a` is in force at `at` (half-open interval [valid_from, valid_to)). */
-function validAt(at: string): RawBuilder<boolean> {
-  return sql<boolean>`a.valid_from <= ${at}::timestamptz AND (a.valid_to IS NULL OR a.valid_to > ${at}::timestamptz)`
-}
 
 /** Every zone whose area covers the point, boundary included, most specific first. */
 export async function coveringZones(db: DbOrTx, at: LonLat): Promise<CoveringZone[]> {
@@ -118,26 +96,6 @@ export async function zoneRefs(db: DbOrTx, ids: number[]): Promise<Map<number, C
   return new Map(rows.map((row) => [row.id, row]))
 }
 
-/** The chief, department, fall-back party and merchant of each zone at `at`. */
-export async function holdersAt(db: DbOrTx, ids: number[], at: string): Promise<Map<number, Holders>> {
-  const holders = new Map<number, Holders>(ids.map((id) => [id, { chief: null, department: null, fallback: null, merchant: null }]))
-  if (ids.length === 0) return holders
-  // Overlapping intervals of one duty are a data error; the latest start wins, deterministically.
-  const { rows } = await sql<{ zone_id: number; duty: keyof Holders; name: string; phone: string | null; title: string | null; role: string | null }>`
-    SELECT DISTINCT ON (a.zone_id, a.duty) a.zone_id, a.duty, p.name, p.phone, p.title, p.role
-    FROM assignment a
-    JOIN party p ON p.id = a.party_id
-    WHERE a.zone_id = ANY(${ids}::int4[]) AND ${validAt(at)}
-    ORDER BY a.zone_id, a.duty, a.valid_from DESC, a.id DESC`.execute(db)
-  for (const row of rows) {
-    const entry = holders.get(row.zone_id)
-    if (!entry) continue
-    if (row.duty === 'chief') entry.chief = { name: row.name, phone: row.phone, title: row.title, role: row.role }
-    else entry[row.duty] = { name: row.name, phone: row.phone }
-  }
-  return holders
-}
-
 /**
  * For each starting jurisdiction, the nearest zone up its parent chain (itself first) that has a
  * fall-back party at `at`. Starts with none up the chain are absent from the map.
@@ -155,7 +113,7 @@ export async function fallbackHolders(db: DbOrTx, startIds: number[], at: string
     )
     SELECT DISTINCT ON (up.start_id) up.start_id, up.id AS holder_id
     FROM up
-    WHERE EXISTS (SELECT 1 FROM assignment a WHERE a.zone_id = up.id AND a.duty = 'fallback' AND ${validAt(at)})
+    WHERE EXISTS (SELECT 1 FROM assignment a WHERE a.zone_id = up.id AND a.duty = 'fallback' AND ${assignmentInForce(at)})
     ORDER BY up.start_id, up.depth`.execute(db)
   return new Map(rows.map((row) => [row.start_id, row.holder_id]))
 }
@@ -166,7 +124,36 @@ export async function findCategoryId(db: DbOrTx, name: string): Promise<number |
 }
 
 /** The department each of the given zones routes the category to, where it maps it. */
-export async function categoryRoutes(db: DbOrTx, categoryId: number, zoneIds: number[]): Promise<Map<number, Contact>> {
+/**
+ * Routes inherited down the tree: for each zone, the route set at the zone itself or at its nearest
+ * ancestor (parent_id), with the code of the zone that sets it. Used when no zone covering the
+ * point routes the category, e.g. the outer half of a boundary street, which lies outside its
+ * sub-district's polygon but answers to it.
+ */
+export async function inheritedCategoryRoutes(
+  db: DbOrTx,
+  categoryId: number,
+  zoneIds: number[],
+): Promise<Map<number, PublicContact & { via: string }>> {
+  if (zoneIds.length === 0) return new Map()
+  const { rows } = await sql<{ start_id: number; via: string; name: string; phone: string | null }>`
+    WITH RECURSIVE up AS (
+      SELECT z.id AS start_id, z.id, z.parent_id, 0 AS depth FROM zone z WHERE z.id = ANY(${zoneIds}::int4[])
+      UNION ALL
+      SELECT up.start_id, parent.id, parent.parent_id, up.depth + 1
+      FROM up JOIN zone parent ON parent.id = up.parent_id
+      WHERE up.depth < 32
+    )
+    SELECT DISTINCT ON (up.start_id) up.start_id, via.code AS via, department.name, department.phone
+    FROM up
+    JOIN category_route route ON route.zone_id = up.id AND route.category_id = ${categoryId}
+    JOIN party department ON department.id = route.department_id
+    JOIN zone via ON via.id = up.id
+    ORDER BY up.start_id, up.depth`.execute(db)
+  return new Map(rows.map((row) => [row.start_id, { name: row.name, phone: row.phone, via: row.via }]))
+}
+
+export async function categoryRoutes(db: DbOrTx, categoryId: number, zoneIds: number[]): Promise<Map<number, PublicContact>> {
   if (zoneIds.length === 0) return new Map()
   const rows = await db
     .selectFrom('category_route as r')

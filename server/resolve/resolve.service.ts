@@ -1,26 +1,33 @@
-import { kindSpecificity, type Db, type DbOrTx } from '../db/database.js'
+import { kindSpecificity, type Db, type DbOrTx, type ZoneRef } from '../db/database.js'
 import { badRequest } from '../errors.js'
 import type { LonLat } from '../geometry/convert-crs.js'
 import type { BatchQuery, PointQuery } from './resolve.input.js'
 import {
+  inheritedCategoryRoutes,
   categoryRoutes,
   coveringZones,
   fallbackHolders,
   findCategoryId,
-  holdersAt,
   nearbyOwnerZones,
   nearestJurisdiction,
   ownerKinds,
   primaryZones,
   withoutJit,
   zoneRefs,
-  type Contact,
-  type Holders,
-  type ZoneRef,
+  type PublicContact,
 } from './resolve.repository.js'
+import { holdersAt, type ChiefContact, type Holders } from '../parties/holders.repository.js'
+
+/** The parties holding a zone's duties at one instant, named as resolution names them. */
+export interface PublicHolders {
+  chief: (PublicContact & Pick<ChiefContact, 'title' | 'role'>) | null
+  department: PublicContact | null
+  fallback: PublicContact | null
+  merchant: PublicContact | null
+}
 
 /** A zone and who answers for it. `merchant` is set on frontages (the shop that owns the strip). */
-export interface Link extends Holders {
+export interface Link extends PublicHolders {
   zone: ZoneRef
 }
 
@@ -35,7 +42,7 @@ export interface Resolution {
   point: LonLat
   primary: Link | null
   chain: Link[]
-  department: (Contact & { via: string }) | null
+  department: (PublicContact & { via: string }) | null
   alternatives: Alternative[]
   nearest: { zone: ZoneRef; distance_m: number } | null
 }
@@ -44,7 +51,7 @@ export interface BatchResult {
   id: string | number
   status: ResolveStatus
   primary: Link | null
-  department?: (Contact & { via: string }) | null
+  department?: (PublicContact & { via: string }) | null
 }
 
 /** Statements of this many points keep the parameter arrays and the sort small. */
@@ -70,9 +77,18 @@ async function requireCategory(db: DbOrTx, name: string | null): Promise<number 
   return id
 }
 
+const nameAndPhone = (contact: PublicContact | null): PublicContact | null => (contact ? { name: contact.name, phone: contact.phone } : null)
+
 function toLink(zone: ZoneRef, holders: Map<number, Holders>): Link {
-  const held = holders.get(zone.id) ?? { chief: null, department: null, fallback: null, merchant: null }
-  return { zone: { id: zone.id, kind: zone.kind, code: zone.code, name: zone.name }, ...held }
+  const held = holders.get(zone.id)
+  const chief = held?.chief
+  return {
+    zone: { id: zone.id, kind: zone.kind, code: zone.code, name: zone.name },
+    chief: chief ? { name: chief.name, phone: chief.phone, title: chief.title, role: chief.role } : null,
+    department: nameAndPhone(held?.department ?? null),
+    fallback: nameAndPhone(held?.fallback ?? null),
+    merchant: nameAndPhone(held?.merchant ?? null),
+  }
 }
 
 /** DESIGN section 4 for one point: chain, primary owner, department, alternatives, fallback. */
@@ -134,6 +150,12 @@ export async function resolvePoint(db: Db, query: PointQuery): Promise<Resolutio
     const routes = await categoryRoutes(db, categoryId, chainZones.map((zone) => zone.id))
     const via = chainZones.find((zone) => routes.has(zone.id))
     if (via) department = { ...routes.get(via.id)!, via: via.code }
+    else {
+      // Nothing covering the point routes it: the most specific zone's parents may (inheritance down
+      // the tree). The batch below applies the same rule.
+      const [mostSpecific] = chainZones
+      if (mostSpecific) department = (await inheritedCategoryRoutes(db, categoryId, [mostSpecific.id])).get(mostSpecific.id) ?? null
+    }
   }
 
   return {
@@ -187,13 +209,21 @@ export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResu
       const links = new Map<number, Link>()
       for (const id of new Set(primaryOf.values())) links.set(id, toLink(refs.get(id)!, holders))
 
-      const departments = new Map<number, Contact & { via: string }>()
+      const departments = new Map<number, PublicContact & { via: string }>()
       if (categoryId !== null) {
         const viaIds = [...new Set(viaOf)].filter((id) => id !== 0)
         const viaRefs = await zoneRefs(tx, viaIds)
         for (const [id, route] of await categoryRoutes(tx, categoryId, viaIds)) {
           departments.set(id, { ...route, via: viaRefs.get(id)!.code })
         }
+      }
+
+      // Points whose covering zones route nothing fall back to the routes their zone inherits.
+      let inherited = new Map<number, PublicContact & { via: string }>()
+      if (categoryId !== null) {
+        const unrouted = new Set<number>()
+        for (let index = 0; index < count; index++) if (viaOf[index] === 0 && zoneOf[index] !== 0) unrouted.add(zoneOf[index]!)
+        inherited = await inheritedCategoryRoutes(tx, categoryId, [...unrouted])
       }
 
       const results: BatchResult[] = new Array(count)
@@ -205,7 +235,9 @@ export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResu
           status: !zone ? 'outside' : isOwnerKind(zone.kind) ? 'owned' : 'fallback',
           primary: zone ? links.get(primaryOf.get(zone.id)!)! : null,
         }
-        if (categoryId !== null) result.department = departments.get(viaOf[index]!) ?? null
+        if (categoryId !== null) {
+          result.department = departments.get(viaOf[index]!) ?? (zone ? (inherited.get(zone.id) ?? null) : null)
+        }
         results[index] = result
       }
       return results

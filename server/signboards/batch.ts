@@ -1,11 +1,11 @@
 import { zipSync } from 'fflate'
-import type { Db } from '../db/database.js'
+import type { Db, ZoneRow } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
 import type { Orientation, PaperSize } from './paper.js'
 import { addDrawingPage, createPdf } from './pdf-writer.js'
 import { drawSignboard, fileNameOf, writeDrawing, type SignboardFormat } from './render.js'
 import type { SignboardKind } from './signboard-data.js'
-import { findZonesByCode, listZonesUnder, type ZoneRow } from './signboards.repository.js'
+import { findZonesByCode, listZonesUnder } from './signboards.repository.js'
 
 export const batchKinds = ['street', 'grid', 'segment'] as const satisfies readonly SignboardKind[]
 export type BatchKind = (typeof batchKinds)[number]

@@ -1,4 +1,4 @@
-import type { DbOrTx } from '../db/database.js'
+import type { DbOrTx, ZoneRow } from '../db/database.js'
 import type { Drawing } from './drawing.js'
 import { measureText } from './fonts.js'
 import { paperOf, type Orientation, type PaperSize } from './paper.js'
@@ -6,7 +6,6 @@ import { drawingsToPdf } from './pdf-writer.js'
 import { drawingToPng } from './png-writer.js'
 import { findSignboardZone, gatherSignboard, type SignboardKind } from './signboard-data.js'
 import { composeSignboard, mapAspect } from './signboard-layout.js'
-import type { ZoneRow } from './signboards.repository.js'
 import { drawingToSvg } from './svg-writer.js'
 
 export const signboardFormats = ['pdf', 'svg', 'png'] as const

@@ -1,6 +1,7 @@
-import type { DbOrTx, ZoneKind } from '../db/database.js'
+import type { DbOrTx, ZoneKind, ZoneRow } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound } from '../errors.js'
+import { holdersAt, type Holders } from '../parties/holders.repository.js'
 import {
   findZonesByCode,
   getDutyText,
@@ -9,13 +10,10 @@ import {
   listChildren,
   listCrossing,
   listEnclosingJurisdictions,
-  listHolders,
   listMapFeatures,
   zoneAnchor,
   zoneExtent,
   zoneOutline,
-  type HolderRow,
-  type ZoneRow,
 } from './signboards.repository.js'
 
 /** Everything printed on one signboard, gathered from the database; the layout only draws it. */
@@ -134,17 +132,10 @@ async function jurisdictionsOf(db: DbOrTx, zone: ZoneRow): Promise<ZoneRow[]> {
   return [...ancestors, ...(await listEnclosingJurisdictions(db, zone.id))]
 }
 
-function peopleOf(holders: HolderRow[], zone: ZoneRow, holds: string | null, color?: string): Person[] {
-  return holders
-    .filter((holder) => holder.zone_id === zone.id && holder.duty === 'chief')
-    .map((holder) => ({
-      role: holder.role || defaultRole[zone.kind],
-      name: holder.name,
-      title: holder.title,
-      phone: holder.phone,
-      holds,
-      ...(color ? { color } : {}),
-    }))
+function peopleOf(holders: Map<number, Holders>, zone: ZoneRow, holds: string | null, color?: string): Person[] {
+  const chief = holders.get(zone.id)?.chief
+  if (!chief) return []
+  return [{ role: chief.role || defaultRole[zone.kind], name: chief.name, title: chief.title, phone: chief.phone, holds, ...(color ? { color } : {}) }]
 }
 
 const formatLength = (metres: number | null) => (metres === null ? '' : metres >= 1000 ? `约 ${(metres / 1000).toFixed(1)} 千米` : `约 ${Math.round(metres / 10) * 10} 米`)
@@ -172,7 +163,7 @@ export async function gatherSignboard(
         : []
   const streets = zone.kind === 'grid' || zone.kind === 'community' ? await listCrossing(db, zone.id, 'street') : []
   const related = [zone, ...ancestors, ...segments, ...grids, ...streets, ...siblings]
-  const holders = await listHolders(db, [...new Set(related.map((z) => z.id))])
+  const holders = await holdersAt(db, [...new Set(related.map((z) => z.id))])
 
   const segmentColor = new Map<number, string>()
   ;(segments.length ? segments : siblings).forEach((segment, i) => segmentColor.set(segment.id, SEGMENT_COLORS[i % SEGMENT_COLORS.length]!))
@@ -213,17 +204,17 @@ export async function gatherSignboard(
     }
   }
   const departments = new Map<string, { name: string; phone: string | null; categories: string[] }>()
-  for (const holder of holders.filter((h) => h.duty === 'department' && (h.zone_id === zone.id || h.zone_id === parentStreet?.id))) {
-    departments.set(holder.name, { name: holder.name, phone: holder.phone, categories: [] })
+  // In zone id order, as the departments have always been listed.
+  for (const id of [zone.id, ...(parentStreet ? [parentStreet.id] : [])].sort((a, b) => a - b)) {
+    const holder = holders.get(id)?.department
+    if (holder) departments.set(holder.name, { name: holder.name, phone: holder.phone, categories: [] })
   }
   for (const [category, route] of byCategory) {
     const entry = departments.get(route.department) ?? { name: route.department, phone: route.phone, categories: [] }
     entry.categories.push(category)
     departments.set(route.department, entry)
   }
-  const fallbackHolder = chain
-    .map((link) => holders.find((h) => h.zone_id === link.id && h.duty === 'fallback'))
-    .find(Boolean)
+  const fallbackHolder = chain.map((link) => holders.get(link.id)?.fallback).find(Boolean)
 
   const jurisdictionNames = ancestors
     .filter((a) => a.kind === 'district' || a.kind === 'subdistrict' || a.kind === 'community')
@@ -232,7 +223,7 @@ export async function gatherSignboard(
   const map = await gatherMap(db, zone, {
     mapAspect: options.mapAspect,
     segmentColor,
-    chiefOf: (id) => holders.find((h) => h.zone_id === id && h.duty === 'chief')?.name ?? null,
+    chiefOf: (id) => holders.get(id)?.chief?.name ?? null,
     focusGridIds: new Set(zone.kind === 'grid' ? [zone.id] : []),
     ...(parentStreet ? { streetName: parentStreet.name } : {}),
   })

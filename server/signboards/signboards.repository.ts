@@ -1,36 +1,28 @@
 import { sql } from 'kysely'
-import type { DbOrTx, Duty, ZoneKind } from '../db/database.js'
+import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRow } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
 
 /** Read-only queries behind a signboard; geometry for drawing comes back in a metric CRS. */
-export interface ZoneRow {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
-  parent_id: number | null
-  street_class: string | null
-  width_m: number | null
-}
 
-const zoneColumns = ['id', 'kind', 'code', 'name', 'parent_id', 'street_class', 'width_m'] as const
+/** The ZoneRow columns of table alias `alias`, for the raw SQL below. */
+const zoneRowFields = (alias: string) => sql.join(zoneRowColumns.map((column) => sql.ref(`${alias}.${column}`)))
 
 export async function findZonesByCode(db: DbOrTx, code: string): Promise<ZoneRow[]> {
-  return db.selectFrom('zone').select(zoneColumns).where('code', '=', code).execute()
+  return db.selectFrom('zone').select(zoneRowColumns).where('code', '=', code).execute()
 }
 
 export async function findZoneById(db: DbOrTx, id: number): Promise<ZoneRow | undefined> {
-  return db.selectFrom('zone').select(zoneColumns).where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('zone').select(zoneRowColumns).where('id', '=', id).executeTakeFirst()
 }
 
 /** The parent chain, nearest first. */
 export async function listAncestors(db: DbOrTx, id: number): Promise<ZoneRow[]> {
   const { rows } = await sql<ZoneRow & { depth: number }>`
     WITH RECURSIVE up AS (
-      SELECT z.id, z.kind, z.code, z.name, z.parent_id, z.street_class, z.width_m, 0 AS depth
+      SELECT ${zoneRowFields('z')}, 0 AS depth
       FROM zone z WHERE z.id = (SELECT parent_id FROM zone WHERE id = ${id})
       UNION ALL
-      SELECT z.id, z.kind, z.code, z.name, z.parent_id, z.street_class, z.width_m, up.depth + 1
+      SELECT ${zoneRowFields('z')}, up.depth + 1
       FROM zone z JOIN up ON z.id = up.parent_id WHERE up.depth < 20
     )
     SELECT * FROM up ORDER BY depth`.execute(db)
@@ -40,7 +32,7 @@ export async function listAncestors(db: DbOrTx, id: number): Promise<ZoneRow[]> 
 /** Jurisdictions that cover a point inside the zone, most specific first: for zones without a parent. */
 export async function listEnclosingJurisdictions(db: DbOrTx, id: number): Promise<ZoneRow[]> {
   const { rows } = await sql<ZoneRow>`
-    SELECT j.id, j.kind, j.code, j.name, j.parent_id, j.street_class, j.width_m
+    SELECT ${zoneRowFields('j')}
     FROM zone z JOIN zone j ON j.kind IN ('community', 'subdistrict', 'district')
       AND ST_Covers(j.area, ST_PointOnSurface(z.area))
     WHERE z.id = ${id}
@@ -50,7 +42,7 @@ export async function listEnclosingJurisdictions(db: DbOrTx, id: number): Promis
 
 export async function listChildren(db: DbOrTx, parentId: number, kind: ZoneKind): Promise<(ZoneRow & { length_m: number | null })[]> {
   const { rows } = await sql<ZoneRow & { length_m: number | null }>`
-    SELECT id, kind, code, name, parent_id, street_class, width_m,
+    SELECT ${zoneRowFields('zone')},
       CASE WHEN centerline IS NULL THEN NULL ELSE ST_Length(centerline::geography) END AS length_m
     FROM zone WHERE parent_id = ${parentId} AND kind = ${kind}`.execute(db)
   // Natural order, so that segment 10 follows segment 9.
@@ -63,7 +55,7 @@ export async function listChildren(db: DbOrTx, parentId: number, kind: ZoneKind)
  */
 export async function listCrossing(db: DbOrTx, zoneId: number, kind: ZoneKind, minLengthM = 5): Promise<ZoneRow[]> {
   const { rows } = await sql<ZoneRow>`
-    SELECT o.id, o.kind, o.code, o.name, o.parent_id, o.street_class, o.width_m
+    SELECT ${zoneRowFields('o')}
     FROM zone z JOIN zone o ON o.kind = ${kind} AND o.id <> z.id AND o.area && z.area
     WHERE z.id = ${zoneId}
       AND ST_Length(ST_Intersection(
@@ -71,31 +63,6 @@ export async function listCrossing(db: DbOrTx, zoneId: number, kind: ZoneKind, m
             coalesce(z.centerline, o.centerline))::geography) >= ${minLengthM}::float8
     ORDER BY o.code`.execute(db)
   return rows
-}
-
-export interface HolderRow {
-  zone_id: number
-  duty: Duty
-  name: string
-  phone: string | null
-  title: string | null
-  role: string | null
-}
-
-/** Current holders (open or not yet ended assignments) of the zones. */
-export async function listHolders(db: DbOrTx, zoneIds: number[]): Promise<HolderRow[]> {
-  if (zoneIds.length === 0) return []
-  return db
-    .selectFrom('assignment as a')
-    .innerJoin('party as p', 'p.id', 'a.party_id')
-    .select(['a.zone_id', 'a.duty', 'p.name', 'p.phone', 'p.title', 'p.role'])
-    .where('a.zone_id', 'in', zoneIds)
-    .where('a.valid_from', '<=', sql<Date>`now()`)
-    .where((eb) => eb.or([eb('a.valid_to', 'is', null), eb('a.valid_to', '>', sql<Date>`now()`)]))
-    .orderBy('a.zone_id')
-    .orderBy('a.valid_from')
-    .orderBy('a.id')
-    .execute()
 }
 
 export interface RouteRow {
@@ -151,7 +118,7 @@ export async function listMapFeatures(
     WITH env AS (
       SELECT ST_MakeEnvelope(${extent.minX}::float8, ${extent.minY}::float8, ${extent.maxX}::float8, ${extent.maxY}::float8, ${srid}::int) AS box
     )
-    SELECT z.id, z.kind, z.code, z.name, z.parent_id, z.street_class, z.width_m,
+    SELECT ${zoneRowFields('z')},
       ST_AsGeoJSON(ST_ClipByBox2D(ST_Transform(
         CASE WHEN z.centerline IS NOT NULL THEN z.centerline ELSE ST_Boundary(z.area) END, ${srid}::int), env.box::box2d), 1)::json AS geometry,
       ST_X(ST_Transform(ST_PointOnSurface(z.area), ${srid}::int)) AS label_x,
@@ -178,7 +145,7 @@ export async function listZonesUnder(db: DbOrTx, rootId: number, kind: ZoneKind)
       UNION ALL
       SELECT z.id, tree.depth + 1 FROM zone z JOIN tree ON z.parent_id = tree.id WHERE tree.depth < 20
     )
-    SELECT z.id, z.kind, z.code, z.name, z.parent_id, z.street_class, z.width_m FROM zone z
+    SELECT ${zoneRowFields('z')} FROM zone z
     WHERE z.kind = ${kind} AND (
       z.id IN (SELECT id FROM tree)
       OR (z.parent_id IS NULL AND EXISTS (

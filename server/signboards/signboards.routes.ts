@@ -4,7 +4,7 @@ import type { ZoneKind } from '../db/database.js'
 import { badRequest, DomainError, notFound } from '../errors.js'
 import { BatchJobs, type BatchJob } from './batch-jobs.js'
 import { mobilePageHtml } from './mobile-page.js'
-import { paperOf, pixelSize, type PaperSize } from './paper.js'
+import { paperOf, pixelSize, type Orientation, type PaperSize } from './paper.js'
 import { contentTypes, fileNameOf, renderSignboard, type SignboardFormat } from './render.js'
 import { findSignboardZone, gatherSignboard } from './signboard-data.js'
 import { mapAspect } from './signboard-layout.js'
@@ -26,6 +26,13 @@ import { zoneKinds } from '../db/database.js'
 
 /** A PNG larger than this many pixels would take too much memory to render on the server. */
 const MAX_PIXELS = 60_000_000
+
+function checkPngSize(paper: PaperSize, orientation: Orientation | undefined, dpi: number): void {
+  const size = pixelSize(paperOf(paper, orientation), dpi)
+  if (size.width * size.height > MAX_PIXELS) {
+    throw badRequest('too_large', `A ${paper} PNG at ${dpi} dpi would be ${size.width}×${size.height} pixels; use a lower dpi or the PDF`)
+  }
+}
 
 function sendFile(reply: FastifyReply, body: Buffer, contentType: string, fileName: string, download = false) {
   return reply
@@ -77,12 +84,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
       const format = match[2]!.toLowerCase() as SignboardFormat
       const paper = (request.query.paper?.toUpperCase() ?? 'A3') as PaperSize
       const dpi = request.query.dpi ?? 150
-      if (format === 'png') {
-        const size = pixelSize(paperOf(paper, request.query.orientation), dpi)
-        if (size.width * size.height > MAX_PIXELS) {
-          throw badRequest('too_large', `A ${paper} PNG at ${dpi} dpi would be ${size.width}×${size.height} pixels; use a lower dpi or the PDF`)
-        }
-      }
+      if (format === 'png') checkPngSize(paper, request.query.orientation, dpi)
       const { body, zone } = await renderSignboard(app.db, code, format, {
         paper,
         orientation: request.query.orientation ?? 'landscape',
@@ -131,6 +133,10 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const body = request.body
+      // Every page of a PNG zip is this size: refuse it now rather than fail (or exhaust memory) mid-batch.
+      if (body.format === 'zip' && body.file_format === 'png') {
+        checkPngSize((body.paper?.toUpperCase() ?? 'A3') as PaperSize, body.orientation, body.dpi ?? 150)
+      }
       const job = await jobs.start(app.db, {
         zone: body.zone,
         kind: body.kind ?? 'street',

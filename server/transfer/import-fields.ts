@@ -1,6 +1,7 @@
 import type { Duty, ZoneKind } from '../db/database.js'
 import type { ErrorDetail } from '../errors.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
+import { isInstantInRange } from '../resolve/resolve.input.js'
 
 /** Readers for the fields of an import feature: each records its problems and returns null on one. */
 
@@ -77,8 +78,9 @@ export function readTime(value: unknown, field: string, problems: ImportProblem[
     return null
   }
   const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN
-  if (Number.isNaN(time)) {
-    problems.push({ class: 'format', index, field, reason: `must be an ISO date or time such as 2024-03-01 or 2024-03-01T08:00:00+08:00, got ${describe(value)}` })
+  if (Number.isNaN(time) || !isInstantInRange(new Date(time))) {
+    const reason = `must be an ISO date or time from 1900 to 9999 such as 2024-03-01 or 2024-03-01T08:00:00+08:00, got ${describe(value)}`
+    problems.push({ class: 'format', index, field, reason })
     return null
   }
   return new Date(time).toISOString()

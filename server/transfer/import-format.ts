@@ -2,6 +2,7 @@ import { zoneKinds, type ZoneKind } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
 import { codeProblem, defaultChiefRole, isLineKind, parentRules } from '../zones/zone-rules.js'
+import { MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from '../zones/street-width.js'
 import {
   checkHistoryAgainstCurrent,
   describe,
@@ -280,8 +281,9 @@ function readWidth(value: unknown, line: boolean, kind: ZoneKind | null, index: 
     problems.push({ class: 'format', index, field, reason: `must be a number of metres, got ${describe(value)}` })
     return null
   }
-  if (value <= 0 || value > 200) {
-    problems.push({ class: 'format', index, field, reason: `must be more than 0 and at most 200 metres, got ${value}` })
+  if (value < MIN_STREET_WIDTH_M || value > MAX_STREET_WIDTH_M) {
+    const range = `at least ${MIN_STREET_WIDTH_M} and at most ${MAX_STREET_WIDTH_M} metres`
+    problems.push({ class: 'format', index, field, reason: `must be ${range}, got ${value}` })
     return null
   }
   return value

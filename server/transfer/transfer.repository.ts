@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { DbOrTx, Duty, PartyType, ZoneKind } from '../db/database.js'
+import type { DbOrTx, Duty, PartyRow as StoredPartyRow, PartyType, ZoneKind } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
 import type { ErrorDetail } from '../errors.js'
 import { cleanGeometry, sqlGeometryProblemsBatch } from '../zones/zone-checks.js'
@@ -112,14 +112,9 @@ export async function insertZones(db: DbOrTx, zones: NewZone[]): Promise<Map<str
   return ids
 }
 
-export interface PartyRow {
-  id: number
-  type: PartyType
-  name: string
-  phone: string | null
-  title: string | null
-  role: string | null
-}
+/** A party as the importer matches it: without the version it never reads. */
+export type PartyRow = Omit<StoredPartyRow, 'version'>
+const partyColumns = ['id', 'type', 'name', 'phone', 'title', 'role'] as const satisfies readonly (keyof PartyRow)[]
 
 export async function findParties(db: DbOrTx, type: PartyType, names: readonly string[]): Promise<PartyRow[]> {
   const found: PartyRow[] = []
@@ -127,7 +122,7 @@ export async function findParties(db: DbOrTx, type: PartyType, names: readonly s
     found.push(
       ...(await db
         .selectFrom('party')
-        .select(['id', 'type', 'name', 'phone', 'title', 'role'])
+        .select(partyColumns)
         .where('type', '=', type)
         .where('name', 'in', batch)
         .orderBy('id')
@@ -144,7 +139,7 @@ export async function insertParties(db: DbOrTx, parties: Omit<PartyRow, 'id'>[])
       ...(await db
         .insertInto('party')
         .values(batch)
-        .returning(['id', 'type', 'name', 'phone', 'title', 'role'])
+        .returning(partyColumns)
         .execute()),
     )
   }

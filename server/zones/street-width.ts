@@ -17,6 +17,8 @@ const widthByStreetClass: Record<string, number> = {
 
 export const DEFAULT_STREET_WIDTH_M = 12
 export const MAX_STREET_WIDTH_M = 200
+/** Narrower than a footpath is a typo; a width near 0 buffers to no area at all, which the schema refuses. */
+export const MIN_STREET_WIDTH_M = 0.1
 
 /** Width in metres for a street class (`primary`, `primary_link`, …); 12 m for anything else. */
 export function defaultWidthM(streetClass?: string | null): number {

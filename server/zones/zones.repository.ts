@@ -1,24 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { DbOrTx, Duty, ZoneKind } from '../db/database.js'
+import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRef, type ZoneRow } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
-import { cleanGeometry, idsIn } from './zone-checks.js'
-
-/** The people and organisations currently answering for a zone, as the API shows them. */
-export interface Contact {
-  id: number
-  name: string
-  phone: string | null
-}
-export interface ChiefContact extends Contact {
-  title: string | null
-  role: string | null
-}
-export interface Holders {
-  chief: ChiefContact | null
-  department: Contact | null
-  merchant: Contact | null
-  fallback: Contact | null
-}
+import { emptyHolders, holdersAt, type Holders } from '../parties/holders.repository.js'
+import { cleanGeometry, containsPattern, idsIn } from './zone-checks.js'
 
 export interface ZoneProperties extends Holders {
   id: number
@@ -44,17 +28,6 @@ export interface ZoneFeature {
   properties: ZoneProperties
 }
 
-export interface ZoneRow {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
-  parent_id: number | null
-  street_class: string | null
-  width_m: number | null
-  version: number
-}
-
 export interface ZoneFilters {
   kinds?: readonly ZoneKind[]
   /** west, south, east, north in degrees: zones whose owned area meets the box. */
@@ -70,22 +43,20 @@ export interface ZoneFilters {
   at?: Date
 }
 
-const zoneColumns = ['id', 'kind', 'code', 'name', 'parent_id', 'street_class', 'width_m', 'version'] as const
-
 export async function findZoneById(db: DbOrTx, id: number, options: { forUpdate?: boolean } = {}): Promise<ZoneRow | undefined> {
-  let query = db.selectFrom('zone').select(zoneColumns).where('id', '=', id)
+  let query = db.selectFrom('zone').select(zoneRowColumns).where('id', '=', id)
   if (options.forUpdate) query = query.forUpdate()
   return query.executeTakeFirst()
 }
 
 export async function findZoneByCode(db: DbOrTx, kind: ZoneKind, code: string): Promise<ZoneRow | undefined> {
-  return db.selectFrom('zone').select(zoneColumns).where('kind', '=', kind).where('code', '=', code).executeTakeFirst()
+  return db.selectFrom('zone').select(zoneRowColumns).where('kind', '=', kind).where('code', '=', code).executeTakeFirst()
 }
 
 /** Zones of any of `kinds` with this code: a parent named by code alone may be of several kinds. */
 export async function findZonesByCode(db: DbOrTx, kinds: readonly ZoneKind[], code: string): Promise<ZoneRow[]> {
   if (kinds.length === 0) return []
-  return db.selectFrom('zone').select(zoneColumns).where('kind', 'in', kinds).where('code', '=', code).orderBy('id').execute()
+  return db.selectFrom('zone').select(zoneRowColumns).where('kind', 'in', kinds).where('code', '=', code).orderBy('id').execute()
 }
 
 /** A polygon when the area has one part (what editors expect), the multipolygon otherwise. */
@@ -128,7 +99,7 @@ export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): P
   }
   if (filters.parentCode !== undefined) query = query.where('p.code', '=', filters.parentCode)
   if (filters.q) {
-    const pattern = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const pattern = containsPattern(filters.q)
     query = query.where((eb) => eb.or([eb('z.name', 'ilike', pattern), eb('z.code', 'ilike', pattern)]))
   }
   // Least specific first, so that a map draws jurisdictions under grids under streets.
@@ -161,7 +132,7 @@ export async function zoneFeatureById(
 }
 
 async function toFeatures(db: DbOrTx, rows: FeatureRow[], at?: Date): Promise<ZoneFeature[]> {
-  const holders = await currentHolders(
+  const holders = await holdersAt(
     db,
     rows.map((row) => row.id),
     at,
@@ -188,52 +159,7 @@ async function toFeatures(db: DbOrTx, rows: FeatureRow[], at?: Date): Promise<Zo
   }))
 }
 
-export function emptyHolders(): Holders {
-  return { chief: null, department: null, merchant: null, fallback: null }
-}
-
-interface HolderRow {
-  zone_id: number
-  duty: Duty
-  id: number
-  name: string
-  phone: string | null
-  title: string | null
-  role: string | null
-}
-
-/**
- * Who answers for each zone at `at` (default now): per duty, the assignment whose interval
- * [valid_from, valid_to) holds `at`; if intervals overlap (old imported data), the latest start.
- */
-export async function currentHolders(db: DbOrTx, zoneIds: readonly number[], at?: Date | string): Promise<Map<number, Holders>> {
-  const result = new Map<number, Holders>()
-  if (zoneIds.length === 0) return result
-  const instant = at === undefined ? new Date().toISOString() : new Date(at).toISOString()
-  const { rows } = await sql<HolderRow>`
-    SELECT DISTINCT ON (a.zone_id, a.duty) a.zone_id, a.duty, p.id, p.name, p.phone, p.title, p.role
-    FROM assignment a JOIN party p ON p.id = a.party_id
-    WHERE a.zone_id IN ${idsIn(zoneIds)}
-      AND a.valid_from <= ${instant}::timestamptz
-      AND (a.valid_to IS NULL OR a.valid_to > ${instant}::timestamptz)
-    ORDER BY a.zone_id, a.duty, a.valid_from DESC, a.id DESC`.execute(db)
-  for (const row of rows) {
-    let holders = result.get(row.zone_id)
-    if (!holders) result.set(row.zone_id, (holders = emptyHolders()))
-    const contact = { id: row.id, name: row.name, phone: row.phone }
-    if (row.duty === 'chief') holders.chief = { ...contact, title: row.title, role: row.role }
-    else holders[row.duty] = contact
-  }
-  return result
-}
-
-export interface ZoneWrite {
-  kind: ZoneKind
-  code: string
-  name: string
-  parent_id: number | null
-  street_class: string | null
-  width_m: number | null
+export interface ZoneWrite extends Omit<ZoneRow, 'id' | 'version'> {
   geometry: Geometry
 }
 
@@ -262,14 +188,7 @@ export async function insertZone(db: DbOrTx, zone: ZoneWrite): Promise<number> {
   return row.id
 }
 
-export interface ZonePatch {
-  code?: string
-  name?: string
-  parent_id?: number | null
-  street_class?: string | null
-  width_m?: number | null
-  geometry?: Geometry
-}
+export type ZonePatch = Partial<Omit<ZoneWrite, 'kind'>>
 
 /** Applies the patch and bumps the version; the caller has locked the row and checked its version. */
 export async function updateZoneRow(db: DbOrTx, id: number, kind: ZoneKind, patch: ZonePatch): Promise<void> {
@@ -283,13 +202,6 @@ export async function updateZoneRow(db: DbOrTx, id: number, kind: ZoneKind, patc
     })
     .where('id', '=', id)
     .execute()
-}
-
-export interface ZoneRef {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
 }
 
 export async function listChildren(db: DbOrTx, id: number, limit: number): Promise<{ total: number; children: ZoneRef[] }> {

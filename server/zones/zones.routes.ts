@@ -26,7 +26,7 @@ function readAt(text: string | undefined): Date | undefined {
   const instant = parseInstant(text)
   if (instant) return instant
   throw new DomainError(400, 'invalid_time', `at: "${text}" is not an ISO 8601 time`, [
-    { field: 'at', reason: 'must be an ISO 8601 date or time, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
+    { field: 'at', reason: 'must be an ISO 8601 date or time from 1900 to 9999, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
   ])
 }
 

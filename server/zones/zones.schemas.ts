@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox'
 import { AuditEffect, AuditQuery } from '../coverage/coverage.schemas.js'
 import { zoneKinds } from '../db/database.js'
+import { MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
 
 /**
  * Input and response schemas of the zones API. Kinds and geometry are read by the service rather
@@ -107,10 +108,14 @@ export const ZoneGeometryQuery = Type.Object({
   at: Type.Optional(at),
 })
 
-export const ZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 export const ZoneCodeParams = Type.Object({ kind: Type.String({ description: kindList }), code: Type.String({ minLength: 1, maxLength: 64 }) })
 
-const widthM = Type.Number({ exclusiveMinimum: 0, maximum: 200, description: 'Owned width in metres (streets, segments)' })
+const widthM = Type.Number({
+  minimum: MIN_STREET_WIDTH_M,
+  maximum: MAX_STREET_WIDTH_M,
+  description: 'Owned width in metres (streets, segments)',
+})
 const streetClass = Type.String({ maxLength: 40, description: 'OpenStreetMap highway class: primary, secondary, …' })
 
 export const CreateZoneBody = Type.Object(
@@ -119,7 +124,7 @@ export const CreateZoneBody = Type.Object(
     code: Type.String({ maxLength: 64, description: 'Unique within the kind; CJ/T 213 digits below coded parents' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     parent: Type.Optional(nullable(Type.String({ description: "The parent's code" }))),
-    parent_id: Type.Optional(nullable(Type.Integer({ minimum: 1 }))),
+    parent_id: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 2_147_483_647 }))),
     geometry: GeometryInput,
     width_m: Type.Optional(nullable(widthM)),
     street_class: Type.Optional(nullable(streetClass)),
@@ -130,11 +135,11 @@ export type CreateZoneBody = Static<typeof CreateZoneBody>
 
 export const UpdateZoneBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1, description: 'The version you edited' }),
+    version: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The version you edited' }),
     code: Type.Optional(Type.String({ maxLength: 64 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     parent: Type.Optional(nullable(Type.String({ description: "The new parent's code; null to detach" }))),
-    parent_id: Type.Optional(nullable(Type.Integer({ minimum: 1 }))),
+    parent_id: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 2_147_483_647 }))),
     geometry: Type.Optional(GeometryInput),
     width_m: Type.Optional(widthM),
     street_class: Type.Optional(nullable(streetClass)),
@@ -144,7 +149,7 @@ export const UpdateZoneBody = Type.Object(
 export type UpdateZoneBody = Static<typeof UpdateZoneBody>
 
 export const DeleteZoneQuery = Type.Object({
-  version: Type.Integer({ minimum: 1, description: 'The version you mean to delete' }),
+  version: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The version you mean to delete' }),
   cascade: Type.Optional(Type.Boolean({ default: false, description: 'Delete every zone below it too' })),
   ...AuditQuery.properties,
 })

@@ -1,11 +1,11 @@
 import { withAuditEffect, type ZonePlace } from '../coverage/audit-effect.js'
 import type { AuditEffect } from '../coverage/coverage.schemas.js'
-import type { Db, DbOrTx, ZoneKind } from '../db/database.js'
+import type { Db, DbOrTx, ZoneKind, ZoneRow } from '../db/database.js'
 import { zoneKinds } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound, type ErrorDetail } from '../errors.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
-import { defaultWidthM, MAX_STREET_WIDTH_M } from './street-width.js'
+import { defaultWidthM, MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
 import { gridsOutsideParent, segmentsOffStreet, sqlGeometryProblems, SEGMENT_TOLERANCE_M } from './zone-checks.js'
 import { cjtCodeProblem, codeProblem, geometryFamily, isLineKind, parentProblem, parentRules } from './zone-rules.js'
 import {
@@ -19,7 +19,6 @@ import {
   zoneFeatureById,
   type ZoneFeature,
   type ZonePatch,
-  type ZoneRow,
 } from './zones.repository.js'
 
 export interface CreateZoneInput {
@@ -100,7 +99,7 @@ async function inputProblems(
       problems.push({ code: 'invalid_field', field: 'street_class', reason: `applies only to streets and segments, not a ${kind}` })
     }
   } else if (input.width_m === null) {
-    problems.push({ code: 'invalid_width', field: 'width_m', reason: `a ${kind} needs a width: a number of metres, 0 < width_m <= ${MAX_STREET_WIDTH_M}` })
+    problems.push({ code: 'invalid_width', field: 'width_m', reason: `a ${kind} needs a width: a number of metres, ${MIN_STREET_WIDTH_M} <= width_m <= ${MAX_STREET_WIDTH_M}` })
   }
   if (input.geometry !== undefined) {
     const structural = validateGeometry(input.geometry, geometryFamily(kind), 'geometry')
@@ -270,6 +269,8 @@ export async function updateZone(db: Db, id: number, input: UpdateZoneInput, opt
       if (input.street_class !== undefined) patch.street_class = input.street_class
       if (input.width_m !== undefined && input.width_m !== null) patch.width_m = input.width_m
     }
+    // Nothing to change: no write and no new version, so other editors' versions stay current.
+    if (Object.keys(patch).length === 0) return { feature: (await zoneFeatureById(tx, id))! }
     // Old place and new: a zone moved between parents changes the audit of both jurisdictions.
     const places: ZonePlace[] = [{ kind: zone.kind, id, parentId: zone.parent_id }]
     if (patch.parent_id !== undefined || patch.geometry !== undefined) {

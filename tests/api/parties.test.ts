@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { rectangle, seedZone } from '../helpers/seed.js'
-import { currentHolders } from '../../server/zones/zones.repository.js'
+import { holdersAt } from '../../server/parties/holders.repository.js'
 
 describe('parties, assignments and category routing', () => {
   let t: TestApp
@@ -112,9 +112,9 @@ describe('parties, assignments and category routing', () => {
         { id: firstAssignment, party: { name: '赵六' }, valid_from: '2022-12-31T16:00:00.000Z', valid_to: '2024-02-29T16:00:00.000Z', version: 2 },
       ])
       expect((await call('GET', `/api/zones/${zone.street}`)).json().properties.chief.name).toBe('张三')
-      const before = await currentHolders(t.handle.db, [zone.street!], '2024-02-01T00:00:00Z')
+      const before = await holdersAt(t.handle.db, [zone.street!], '2024-02-01T00:00:00Z')
       expect(before.get(zone.street!)?.chief?.name).toBe('赵六')
-      const at = await currentHolders(t.handle.db, [zone.street!], '2024-02-29T16:00:00Z')
+      const at = await holdersAt(t.handle.db, [zone.street!], '2024-02-29T16:00:00Z')
       expect(at.get(zone.street!)?.chief?.name).toBe('张三')
       const then = (await call('GET', `/api/zones/${zone.street}?at=2024-02-29T23:59`)).json()
       expect(then.properties.chief.name).toBe('赵六')
@@ -147,6 +147,14 @@ describe('parties, assignments and category routing', () => {
       expect(time.json().error.details[0].field).toBe('from')
       const neither = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief' })
       expect(neither.json().error.code).toBe('invalid_party')
+      // Year 0 and ids past int4 once reached PostgreSQL and came back as a 500 or an unnamed 400.
+      const yearZero = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party: { name: '某' }, from: '0000-06-01' })
+      expect(yearZero.statusCode).toBe(400)
+      expect(yearZero.json().error).toMatchObject({ code: 'invalid_time', details: [{ field: 'from' }] })
+      const hugeId = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party_id: 99_999_999_999 })
+      expect(hugeId.statusCode).toBe(400)
+      expect(hugeId.json().error.details).toEqual([{ field: 'body.party_id', reason: 'must be <= 2147483647' }])
+      expect((await call('GET', '/api/parties/99999999999')).json().error.details[0].field).toBe('params.id')
     })
 
     it('gives a frontage its merchant and a community its fall-back party', async () => {

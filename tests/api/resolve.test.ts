@@ -301,6 +301,14 @@ describe('GET /api/resolve', () => {
     expect(body.error.code).toBe('unknown_category')
     expect(body.error.message).toContain('外星人')
   })
+
+  it('refuses a year PostgreSQL cannot store in `at` with 400 naming at, not 500', async () => {
+    for (const at of ['0000-01-01', '0001-01-01T00:00:00+08:00']) {
+      const { status, body } = await resolve(`lon=120.11&lat=30.22&at=${encodeURIComponent(at)}`)
+      expect(status).toBe(400)
+      expect(body.error.details).toEqual([expect.objectContaining({ field: 'at', reason: expect.stringMatching(/1900 to 9999/) })])
+    }
+  })
 })
 
 describe('POST /api/resolve/batch', () => {
@@ -413,5 +421,42 @@ describe('POST /api/resolve/batch', () => {
     const { status, body } = await batch({ category: '外星人', points: [{ id: 1, lon: 120.11, lat: 30.22 }] })
     expect(status).toBe(400)
     expect(body.error.code).toBe('unknown_category')
+  })
+})
+
+describe('category routing on a boundary street', () => {
+  // A street's centre line is often the sub-district's boundary, so half of the street lies
+  // outside the sub-district's polygon; a point there is still the sub-district's business.
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp({ demo: false })
+    const db = t.handle.db
+    const subdistrict = await seedZone(db, { kind: 'subdistrict', code: '330103001', name: '边界街道', geometry: rectangle(120.1, 30.2, 120.2, 30.3) })
+    const street = await seedZone(db, {
+      kind: 'street', code: 'BJL', name: '边界路', parent: subdistrict, widthM: 30,
+      geometry: { type: 'LineString', coordinates: [[120.12, 30.3], [120.18, 30.3]] },
+    })
+    await seedAssignment(db, { zone: street, duty: 'chief', party: await seedParty(db, { type: 'chief', name: '边街长', phone: '138-0000-0009', role: '街长' }) })
+    const enforcement = await seedParty(db, { type: 'department', name: '边界执法中队', phone: '0571-0000-0999' })
+    await seedCategoryRoute(db, { zone: subdistrict, category: '占道经营', department: enforcement })
+  })
+  afterAll(async () => t?.close())
+
+  it('routes a category set on the sub-district to a point on the outer half of its boundary street', async () => {
+    const response = await t.app.inject({ method: 'GET', url: `/api/resolve?lon=120.15&lat=30.30005&category=${encodeURIComponent('占道经营')}` })
+    expect(response.statusCode).toBe(200)
+    const body = response.json()
+    expect(body.chain.map((link: { zone: { code: string } }) => link.zone.code)).toEqual(['BJL'])
+    expect(body.department).toEqual({ name: '边界执法中队', phone: '0571-0000-0999', via: '330103001' })
+  })
+
+  it('gives the batch the same department for that point', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/resolve/batch',
+      payload: { category: '占道经营', points: [{ id: 'outer-half', lon: 120.15, lat: 30.30005 }] },
+    })
+    expect(response.statusCode).toBe(200)
+    expect(response.json().results[0].department).toEqual({ name: '边界执法中队', phone: '0571-0000-0999', via: '330103001' })
   })
 })

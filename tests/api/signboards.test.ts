@@ -240,6 +240,10 @@ describe('signboards of a seeded sub-district', () => {
   it('refuses a batch for an unknown zone or kind, and an unknown job', async () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/signboards/batch', payload: { zone: 'NOPE' } })).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'POST', url: '/api/signboards/batch', payload: { zone: 'TS', kind: 'planet' } })).statusCode).toBe(400)
+    // A zip of PNGs too large to render was once accepted and rendered for minutes in gigabytes of memory.
+    const huge = await t.app.inject({ method: 'POST', url: '/api/signboards/batch', payload: { zone: 'TS', format: 'zip', file_format: 'png', paper: 'A1', dpi: 300 } })
+    expect(huge.statusCode).toBe(400)
+    expect(huge.json().error).toMatchObject({ code: 'too_large', message: expect.stringMatching(/9921×7016 pixels/) })
     expect((await t.app.inject({ method: 'GET', url: '/api/signboards/jobs/nope' })).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'GET', url: '/api/signboards/jobs/nope/file' })).statusCode).toBe(404)
   })

@@ -209,6 +209,10 @@ describe('bad input', () => {
     const text = await t.app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': 'text/csv' }, payload: 'kind,code\ngrid,G1' })
     expect(text.statusCode).toBe(415)
     expect(text.json().error.code).toBe('unsupported_media_type')
+    // text/plain was once parsed as a string and answered "not a FeatureCollection"; the docs say 415.
+    const plain = await t.app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(richDistrict()) })
+    expect(plain.statusCode).toBe(415)
+    expect(plain.json().error.message).toMatch(/text\/plain/)
     const huge = await t.app.inject({
       method: 'POST',
       url: '/api/import',
@@ -217,6 +221,7 @@ describe('bad input', () => {
     })
     expect(huge.statusCode).toBe(413)
     expect(huge.json().error.code).toBe('payload_too_large')
+    expect(huge.json().error.message).toMatch(/at most 128 MiB/)
   })
 })
 
@@ -239,6 +244,11 @@ describe('all or nothing', () => {
     ['a grid outside its community (found after the rows are written)', { type: 'Feature', properties: { kind: 'grid', code: '33010600100203', name: '飞地网格', parent: '330106001002' }, geometry: rectangle(120.151, 30.261, 120.152, 30.262) }, 422],
     ['a segment off its street (found after the rows are written)', { type: 'Feature', properties: { kind: 'segment', code: 'S3-2', name: '新路歪段', parent: 'S3' }, geometry: { type: 'LineString', coordinates: [[120.162, 30.268], [120.165, 30.274]] } }, 422],
     ['text where a number belongs', { type: 'Feature', properties: { kind: 'segment', code: 'S3-2', name: '新路北段', parent: 'S3', width_m: '十米' }, geometry: { type: 'LineString', coordinates: [[120.162, 30.268], [120.162, 30.274]] } }, 400],
+    // These three once reached the database: a constraint error without index, a 500 on year 0, and
+    // a street across the antimeridian that owned every point of its latitude.
+    ['a width too small to own any area', { type: 'Feature', properties: { kind: 'segment', code: 'S3-2', name: '新路北段', parent: 'S3', width_m: 1e-300 }, geometry: { type: 'LineString', coordinates: [[120.162, 30.268], [120.162, 30.274]] } }, 400],
+    ['a year PostgreSQL cannot store', { type: 'Feature', properties: { kind: 'segment', code: 'S3-2', name: '新路北段', parent: 'S3', chief: { name: '段长(测试)', since: '0000-01-01' } }, geometry: { type: 'LineString', coordinates: [[120.162, 30.268], [120.162, 30.274]] } }, 400],
+    ['a street across the antimeridian', { type: 'Feature', properties: { kind: 'street', code: 'S9', name: '跨日界线路' }, geometry: { type: 'LineString', coordinates: [[179.9, 30.27], [-179.9, 30.27]] } }, 400],
   ] as [string, Feature, number][])('leaves the database exactly as it was after %s', async (_what, bad, status) => {
     await emptyDatabase()
     expect((await importFile(richDistrict())).statusCode).toBe(201)

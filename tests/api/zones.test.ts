@@ -198,6 +198,10 @@ describe('zones API', () => {
       const text = await post({ kind: 'street', code: 'S-W', name: '宽路', geometry: streetLine, width_m: 'wide' })
       expect(text.statusCode).toBe(400)
       expect(text.json().error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.width_m' })]))
+      // A JSON body has types: a number sent as text is refused too, not quietly converted.
+      const numberAsText = await post({ kind: 'street', code: 'S-W', name: '宽路', geometry: streetLine, width_m: '12' })
+      expect(numberAsText.statusCode).toBe(400)
+      expect(numberAsText.json().error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.width_m' })]))
       const wide = await post({ kind: 'street', code: 'S-W', name: '宽路', geometry: streetLine, width_m: 500 })
       expect(wide.statusCode).toBe(400)
       expect(wide.json().error.details[0].field).toBe('body.width_m')
@@ -241,6 +245,53 @@ describe('zones API', () => {
       const huge = await post(grid({ type: 'Polygon', coordinates: [[...ring, ring[0]]] }))
       expect(huge.statusCode).toBe(413)
       expect(huge.json().error.code).toBe('payload_too_large')
+      expect(huge.json().error.message).toMatch(/at most 1 MiB/)
+    })
+
+    it('refuses a whole-world polygon and a line across the antimeridian, which once answered 500 or owned a whole latitude', async () => {
+      const world = { type: 'Polygon', coordinates: [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]] }
+      await expectProblem({ kind: 'district', code: 'WORLD', name: '全世界', geometry: world }, 400, 'invalid_geometry', 'geometry.coordinates[0][1]', /antimeridian/)
+      const across = { type: 'LineString', coordinates: [[179.99, 30.28], [-179.99, 30.28]] }
+      await expectProblem({ kind: 'street', code: 'S-AM', name: '跨日界线路', geometry: across }, 400, 'invalid_geometry', 'geometry.coordinates[1]', /spans half the globe/)
+      const long = { type: 'LineString', coordinates: [[100, 30.28], [120.17, 30.28]] }
+      await expectProblem({ kind: 'street', code: 'S-AM', name: '万里路', geometry: long }, 400, 'invalid_geometry', 'geometry.coordinates', /at most 5°/)
+      expect((await get('/api/zones?kind=district,street')).statusCode).toBe(200)
+      expect((await get('/api/zones/by-code/street/S-AM')).statusCode).toBe(404)
+    })
+
+    it('refuses a width too small to own any area with a 400 naming width_m, not a database constraint', async () => {
+      const tiny = await post({ kind: 'street', code: 'S-TINY', name: '细路', geometry: streetLine, width_m: 1e-300 })
+      expect(tiny.statusCode).toBe(400)
+      expect(tiny.json().error).toMatchObject({ code: 'invalid_request', details: [{ field: 'body.width_m', reason: expect.stringMatching(/>= 0\.1/) }] })
+      expect((await get('/api/zones/by-code/street/S-TINY')).statusCode).toBe(404)
+    })
+
+    it('names the field of an id beyond the database integer range, and lists allowed values of a union', async () => {
+      const huge = await get('/api/zones/99999999999999999999')
+      expect(huge.statusCode).toBe(400)
+      expect(huge.json().error.details).toEqual([{ field: 'params.id', reason: 'must be <= 2147483647' }])
+      const parent = await post(grid(rectangle(120.15, 30.27, 120.16, 30.28), { parent: undefined, parent_id: 2 ** 31 }))
+      expect(parent.statusCode).toBe(400)
+      expect(parent.json().error.details[0].field).toBe('body.parent_id')
+      const geometry = await get('/api/zones?geometry=shape')
+      expect(geometry.json().error.details).toEqual([{ field: 'querystring.geometry', reason: 'must be one of native, area' }])
+    })
+
+    it('refuses a year PostgreSQL cannot store in at with 400, not 500', async () => {
+      const response = await get('/api/zones?at=0000-01-01')
+      expect(response.statusCode).toBe(400)
+      expect(response.json().error).toMatchObject({ code: 'invalid_time', details: [{ field: 'at', reason: expect.stringMatching(/1900 to 9999/) }] })
+    })
+
+    it('answers a JSON body sent as text/plain with 415, naming the content type', async () => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/zones',
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify(grid(rectangle(120.15, 30.27, 120.16, 30.28))),
+      })
+      expect(response.statusCode).toBe(415)
+      expect(response.json().error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringMatching(/text\/plain.*application\/json/) })
     })
   })
 
@@ -264,6 +315,12 @@ describe('zones API', () => {
       const now = (await get(`/api/zones/${ids.grid}`)).json()
       expect(now.properties).toMatchObject({ name: '武林一号网格', version: 2 })
       expect(now.geometry).toEqual(rectangle(120.15, 30.27, 120.16, 30.28))
+    })
+
+    it('answers a PATCH that changes nothing with the zone as it is, without a new version', async () => {
+      const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 2 } })
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.json().properties).toMatchObject({ name: '武林一号网格', version: 2 })
     })
 
     it('moves a grid within its community and refuses to move it out', async () => {
