@@ -186,6 +186,7 @@ export function App() {
         },
       })
       if (found) {
+        notify(t('conflictTitle'), 'error')
         setConflict(found)
         return null
       }

@@ -102,8 +102,8 @@ export const api = {
 
   importCollection: (collection: FeatureCollection, dryRun: boolean) =>
     request<{ created: Record<string, number> }>('POST', `/api/import${dryRun ? '?dry_run=1' : ''}`, collection),
-  importOsmRoads: (collection: FeatureCollection, parent?: string) =>
-    request<unknown>('POST', `/api/import/osm-roads${query({ parent })}`, collection),
+  importOsmRoads: (collection: FeatureCollection, parent?: string, dryRun = false) =>
+    request<{ created: Record<string, number> }>('POST', `/api/import/osm-roads${query({ parent, dry_run: dryRun ? 1 : undefined })}`, collection),
   exportCollection: (root?: string) => request<FeatureCollection>('GET', `/api/export${query({ root })}`),
 
   startSignboardBatch: (body: { zone: string; kind: 'street' | 'grid'; format: 'pdf' | 'zip' }) =>

@@ -1,10 +1,12 @@
 import { ApiError, type VersionConflict } from '../api/client.js'
-import type { ZoneFeature } from '../api/types.js'
+import type { ZoneFeature, ZoneInput } from '../api/types.js'
 import type { Transaction } from '../edits/transaction.js'
 import { useI18n } from '../i18n/i18n.js'
 
 export interface Conflict {
   note: string
+  /** What the planner tried to save for the zone in conflict (null for a delete). */
+  mine: (ZoneInput & { version?: number }) | null
   theirs: ZoneFeature | null
   keepMine(): Promise<void>
   keepTheirs(): Promise<void>
@@ -23,8 +25,10 @@ export function conflictOf(
   const details = error.details as VersionConflict | null
   const theirsId = details?.current?.id
   const current = details?.current_version
+  const minePut = transaction.put.find((p) => p.id !== undefined && p.id === theirsId)
   return {
     note: transaction.note,
+    mine: minePut ? { ...minePut.zone, ...(minePut.version !== undefined ? { version: minePut.version } : {}) } : null,
     theirs: details?.current ?? null,
     keepMine: () => actions.keepMine({
       ...transaction,
@@ -35,22 +39,40 @@ export function conflictOf(
   }
 }
 
-/** Someone else saved the same zone first: the planner chooses, nothing is dropped silently. */
+/** Someone else saved the same zone first: the planner sees both versions and chooses. */
 export function ConflictDialog({ conflict }: { conflict: Conflict }) {
   const { t } = useI18n()
   const theirs = conflict.theirs?.properties
+  const mine = conflict.mine
   return (
     <div className="modal" role="dialog" data-testid="conflict-dialog">
       <div className="panel">
         <h3>{t('conflictTitle')}</h3>
         <p>{t('conflictText')}</p>
         <p><strong>{conflict.note}</strong></p>
-        {theirs && (
-          <p className="muted">
-            {t('keepTheirs')}: {theirs.name} ({theirs.code}) · {t('version')} {theirs.version}
-            {theirs.chief ? ` · ${t('chief')} ${theirs.chief.name}` : ''}
-          </p>
-        )}
+        <table className="conflict-versions">
+          <thead><tr><th /><th>{t('conflictMine')}</th><th>{t('conflictTheirs')}</th></tr></thead>
+          <tbody>
+            <tr>
+              <th>{t('name')}</th>
+              <td data-testid="conflict-mine-name">{mine ? mine.name : t('deleteZone')}</td>
+              <td data-testid="conflict-theirs-name">{theirs ? theirs.name : '—'}</td>
+            </tr>
+            <tr>
+              <th>{t('code')}</th>
+              <td>{mine?.code ?? '—'}</td>
+              <td>{theirs?.code ?? '—'}</td>
+            </tr>
+            <tr>
+              <th>{t('version')}</th>
+              <td>{mine?.version ?? '—'}</td>
+              <td>{theirs?.version ?? '—'}</td>
+            </tr>
+            {theirs?.chief && (
+              <tr><th>{t('chief')}</th><td>—</td><td>{theirs.chief.name}</td></tr>
+            )}
+          </tbody>
+        </table>
         <div className="row">
           <button data-testid="keep-theirs" onClick={() => void conflict.keepTheirs()}>{t('keepTheirs')}</button>
           <button data-testid="keep-mine" className="primary" onClick={() => void conflict.keepMine()}>{t('keepMine')}</button>

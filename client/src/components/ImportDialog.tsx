@@ -55,18 +55,24 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
     setBusy(true)
     setErrors([])
     setMessage(null)
+    const counts: Record<string, number> = {}
+    const add = (created: Record<string, number> | undefined) => {
+      for (const [key, value] of Object.entries(created ?? {})) counts[key] = (counts[key] ?? 0) + value
+    }
+    let wrote = false
     try {
       const osm = layers.filter((l) => targets[l.id] === 'osm-roads')
       const zonesPart = toImportCollection(layers.filter((l) => targets[l.id] !== 'osm-roads' && targets[l.id] !== 'skip'), targets, parentCode)
       if (zonesPart.features.length) {
-        const result = await api.importCollection(zonesPart, dryRun)
-        setMessage(`${dryRun ? t('importValid') : t('importDone')}: ${Object.entries(result.created ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+        add((await api.importCollection(zonesPart, dryRun)).created)
+        wrote = !dryRun
       }
-      if (!dryRun) {
-        for (const layer of osm) await api.importOsmRoads({ type: 'FeatureCollection', features: layer.features }, parentCode ?? undefined)
-        if (osm.length && !zonesPart.features.length) setMessage(t('importDone'))
-        await onImported()
+      // Road files go through the engine's OSM converter, which joins ways into streets.
+      for (const layer of osm) {
+        add((await api.importOsmRoads({ type: 'FeatureCollection', features: layer.features }, parentCode ?? undefined, dryRun)).created)
+        wrote = !dryRun
       }
+      setMessage(`${dryRun ? t('importValid') : t('importDone')}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`)
     } catch (error) {
       if (error instanceof ApiError) {
         setErrors(error.detailList)
@@ -75,6 +81,8 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
         setMessage(error instanceof Error ? error.message : String(error))
       }
     } finally {
+      // What was written (even when a later layer failed) is drawn and audited.
+      if (wrote) await onImported().catch(() => undefined)
       setBusy(false)
     }
   }
@@ -90,7 +98,7 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
             <thead><tr><th>{t('importLayer')}</th><th>{t('features')}</th><th>{t('importAs')}</th></tr></thead>
             <tbody>
               {layers.map((layer) => (
-                <tr key={layer.id}>
+                <tr key={layer.id} data-testid={`import-layer-${layer.id}`}>
                   <td>{layer.name}</td>
                   <td>{layer.features.length}</td>
                   <td>

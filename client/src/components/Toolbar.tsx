@@ -26,7 +26,8 @@ export function Toolbar(props: Props) {
     link.href = URL.createObjectURL(blob)
     link.download = `${props.jurisdictionCode ?? 'jiezhang'}.geojson`
     link.click()
-    URL.revokeObjectURL(link.href)
+    // Revoking at once can cancel the download before the browser has read the blob.
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000)
   }
   return (
     <div className="toolbar" data-testid="toolbar">

@@ -34,6 +34,9 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
   const [printing, setPrinting] = useState(false)
   const signboardKind = SIGNBOARD_KINDS.find((k) => k === p.kind) ?? null
 
+  // A newer version (someone else's, kept after a conflict, or an undo) shows its own name.
+  useEffect(() => setName(p.name), [p.name, p.version])
+
   const reloadDetails = async () => {
     setHistory(await api.listAssignments(zone.id).catch(() => null))
     setRoutes(await api.zoneCategories(zone.id).catch(() => null))

@@ -15,6 +15,7 @@ function fakeApi() {
     },
   })
   const api = {
+    getZone: async (id: number) => zones.get(id)!,
     createZone: async (zone: ZoneInput) => {
       if ([...zones.values()].some((z) => z.properties.code === zone.code)) throw new Error('duplicate code')
       const feature = make(nextId++, zone, 1)
@@ -57,6 +58,18 @@ describe('transactions', () => {
     expect(history.canRedo).toBe(true)
     await history.redo(run)
     expect([...zones.values()].map((z) => z.properties.name).sort()).toEqual(['A2', 'C'])
+  })
+
+  it('undoes an overwrite of someone else\'s edit back to theirs, not to the copy the page had', async () => {
+    const { api, zones } = fakeApi()
+    const a = await api.createZone({ kind: 'grid', code: 'A', name: 'mine before', geometry: square })
+    const pageCopy = structuredClone(a)
+    await api.updateZone(a.id, { version: 1, name: 'theirs' })
+    const overwrite: Transaction = { note: 'rename', put: [{ id: a.id, version: 2, zone: { kind: 'grid', code: 'A', name: 'mine', geometry: square } }], delete: [] }
+    const applied = await applyTransaction(api, overwrite, async () => pageCopy)
+    expect(zones.get(a.id)!.properties.name).toBe('mine')
+    await applyTransaction(api, applied.inverse, async (id) => zones.get(id)!)
+    expect(zones.get(a.id)!.properties.name).toBe('theirs')
   })
 
   it('rolls back the steps already done when a later step fails', async () => {

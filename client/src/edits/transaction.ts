@@ -10,6 +10,8 @@ export interface ZonePut {
   id?: number
   version?: number
   zone: ZoneInput
+  /** The shop answering for a frontage created by this put (门前三包): assigned right after it is created. */
+  merchant?: { name: string; phone?: string }
 }
 
 export interface ZoneDelete {
@@ -45,6 +47,15 @@ export function inputOf(feature: ZoneFeature): ZoneInput {
 }
 
 /**
+ * The zone as it stands at the version about to be overwritten: the page's copy is older when
+ * the planner chose to overwrite someone else's edit, and undo must bring back theirs.
+ */
+async function storedAt(api: Api, before: (id: number) => Promise<ZoneFeature>, id: number, version: number | undefined): Promise<ZoneFeature> {
+  const old = await before(id)
+  return version === undefined || old.properties.version === version ? old : api.getZone(id)
+}
+
+/**
  * Applies a transaction through the engine: deletes, then updates, then creates, so that a
  * replaced zone's code is free again. If a step fails, the steps already done are undone before
  * the error is passed on, so that nothing is left half-written.
@@ -56,13 +67,15 @@ export async function applyTransaction(api: Api, transaction: Transaction, befor
   const deletedIds: number[] = []
   try {
     for (const removal of transaction.delete) {
-      const old = await before(removal.id)
+      const old = await storedAt(api, before, removal.id, removal.version)
       await api.deleteZone(removal.id, removal.version)
       deletedIds.push(removal.id)
-      inverse.put.unshift({ zone: inputOf(old) })
+      // A frontage deleted and brought back by undo keeps its shop.
+      const merchant = old.properties.kind === 'frontage' ? old.properties.merchant : null
+      inverse.put.unshift({ zone: inputOf(old), ...(merchant ? { merchant: { name: merchant.name, ...(merchant.phone ? { phone: merchant.phone } : {}) } } : {}) })
     }
     for (const put of transaction.put.filter((p) => p.id !== undefined)) {
-      const old = await before(put.id!)
+      const old = await storedAt(api, before, put.id!, put.version)
       const { kind: _kind, ...patch } = put.zone
       const result = await api.updateZone(put.id!, { ...patch, version: put.version ?? old.properties.version })
       updated.push(result)
@@ -70,8 +83,11 @@ export async function applyTransaction(api: Api, transaction: Transaction, befor
     }
     for (const put of transaction.put.filter((p) => p.id === undefined)) {
       const result = await api.createZone(put.zone)
-      created.push(result)
       inverse.delete.unshift({ id: result.id, version: result.properties.version })
+      if (put.merchant) {
+        await api.assign(result.id, { duty: 'merchant', party: put.merchant })
+        created.push({ ...result, properties: { ...result.properties, merchant: { name: put.merchant.name, phone: put.merchant.phone ?? null } } })
+      } else created.push(result)
     }
   } catch (error) {
     if (inverse.put.length || inverse.delete.length) {

@@ -145,6 +145,8 @@ export const en: Record<MessageKey, string> = {
   conflictText: 'Someone else changed this zone. Choose which version to keep:',
   keepTheirs: 'Keep theirs',
   keepMine: 'Overwrite with mine',
+  conflictMine: 'Mine',
+  conflictTheirs: 'Theirs',
 
   importTitle: 'Import',
   importDrop: 'Drop a GeoJSON, zipped Shapefile or OSM road file on the map to import it',

@@ -143,6 +143,8 @@ export const zh = {
   conflictText: '他人已修改此区域。请选择保留哪一版本：',
   keepTheirs: '保留对方版本',
   keepMine: '用我的版本覆盖',
+  conflictMine: '我的版本',
+  conflictTheirs: '对方版本',
 
   importTitle: '导入',
   importDrop: '将 GeoJSON、压缩的 Shapefile 或 OSM 道路文件拖到地图上导入',
