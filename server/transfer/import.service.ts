@@ -3,7 +3,7 @@ import { zoneKinds, type Db, type DbOrTx, type Duty, type PartyType, type ZoneKi
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
-import { GRID_MAX_OUTSIDE_SHARE, gridsOutsideParent, SEGMENT_TOLERANCE_M, segmentsOffStreet } from '../zones/zone-checks.js'
+import { GRID_MAX_OUTSIDE_SHARE, gridsOutsideParent, SEGMENT_TOLERANCE_M, segmentsOffStreet, zonesAwayFromParent } from '../zones/zone-checks.js'
 import {
   parseFeatureCollection,
   zoneKey,
@@ -245,6 +245,15 @@ async function checkPlacement(trx: DbOrTx, indexByZoneId: Map<number, number>): 
       index: indexByZoneId.get(grid.id)!,
       field: 'geometry',
       reason: `${Math.round(grid.outside_share * 100)}% of the grid lies outside its community ${grid.community_code}; at most ${GRID_MAX_OUTSIDE_SHARE * 100}% may`,
+    })
+  }
+  for (const child of await zonesAwayFromParent(trx, ids)) {
+    if (!indexByZoneId.has(child.id)) continue
+    problems.push({
+      class: 'rule',
+      index: indexByZoneId.get(child.id)!,
+      field: 'geometry',
+      reason: `the ${child.kind} lies entirely outside its parent ${child.parent_kind} ${child.parent_code}`,
     })
   }
   if (problems.length) throw invalidImport(problems)

@@ -125,3 +125,29 @@ export async function gridsOutsideParent(db: DbOrTx, zoneIds: readonly number[])
     ORDER BY code`.execute(db)
   return rows
 }
+
+export interface ZoneAwayFromParent {
+  id: number
+  code: string
+  kind: string
+  parent_code: string
+  parent_kind: string
+}
+
+/**
+ * Zones that do not reach into their parent at all (touching its edge does not count): a street
+ * drawn in another city under this sub-district, a community outside its sub-district. Segments
+ * and grids have stricter rules above; a boundary street, half outside, is fine; a frontage may
+ * lie beside its segment rather than on it (the shop's strip outside the carriageway).
+ */
+export async function zonesAwayFromParent(db: DbOrTx, zoneIds: readonly number[]): Promise<ZoneAwayFromParent[]> {
+  if (zoneIds.length === 0) return []
+  const { rows } = await sql<ZoneAwayFromParent>`
+    SELECT z.id, z.code, z.kind, p.code AS parent_code, p.kind AS parent_kind
+    FROM zone z JOIN zone p ON p.id = z.parent_id
+    WHERE z.kind IN ('subdistrict', 'community', 'street')
+      AND (z.id IN ${idsIn(zoneIds)} OR p.id IN ${idsIn(zoneIds)})
+      AND (NOT ST_Intersects(z.area, p.area) OR ST_Touches(z.area, p.area))
+    ORDER BY z.kind, z.code`.execute(db)
+  return rows
+}

@@ -6,7 +6,7 @@ import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound, type ErrorDetail } from '../errors.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
 import { defaultWidthM, MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
-import { gridsOutsideParent, segmentsOffStreet, sqlGeometryProblems, SEGMENT_TOLERANCE_M } from './zone-checks.js'
+import { gridsOutsideParent, segmentsOffStreet, sqlGeometryProblems, SEGMENT_TOLERANCE_M, zonesAwayFromParent } from './zone-checks.js'
 import { cjtCodeProblem, codeProblem, geometryFamily, isLineKind, parentProblem, parentRules } from './zone-rules.js'
 import {
   deleteSubtree,
@@ -175,6 +175,19 @@ async function checkFit(db: DbOrTx, zone: ZoneRow): Promise<void> {
       'segment_off_street',
       own ? `The segment is not on its street ${own.street_code}` : `${offStreet.length} segments would no longer lie on this street`,
       details,
+    )
+  }
+  const away = await zonesAwayFromParent(db, [zone.id])
+  if (away.length > 0) {
+    const own = away.find((child) => child.id === zone.id)
+    throw new DomainError(
+      422,
+      'outside_parent',
+      own ? `The ${own.kind} lies entirely outside its parent ${own.parent_kind} ${own.parent_code}` : `${away.length} zones below would lie entirely outside this one`,
+      away.map((child) => ({
+        field: child.id === zone.id ? 'geometry' : `${child.kind}s.${child.code}`,
+        reason: `${child.kind} ${child.code} does not reach into ${child.parent_kind} ${child.parent_code}`,
+      })),
     )
   }
   const outside = await gridsOutsideParent(db, [zone.id])

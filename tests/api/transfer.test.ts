@@ -178,6 +178,7 @@ describe('bad input', () => {
     ['a grid without its community', grid({ parent: undefined }), 422, 0, 'properties.parent', /needs the code of its community/],
     ['a parent of the wrong kind', grid({ parent: '330106001' }), 422, 0, 'properties.parent', /is a subdistrict/],
     ['a grid outside its community', grid({}, rectangle(120.161, 30.261, 120.162, 30.262)), 422, 0, 'geometry', /outside its community 330106001001/],
+    ['a street entirely outside its sub-district', withFeature({ kind: 'street', code: 'S-FAR', name: '远处路', parent: '330106001' }, { type: 'LineString', coordinates: [[120.4, 30.4], [120.41, 30.4]] }), 422, 0, 'geometry', /entirely outside its parent subdistrict 330106001/],
     ['a segment not on its street', withFeature({ kind: 'segment', code: 'S1-9', name: '歪段', parent: 'S1' }, { type: 'LineString', coordinates: [[120.155, 30.265], [120.157, 30.266]] }), 422, 0, 'geometry', /not on its street S1/],
   ]
 

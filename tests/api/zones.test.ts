@@ -233,6 +233,15 @@ describe('zones API', () => {
       expect((await get('/api/zones/by-code/segment/S-TYC-9')).statusCode).toBe(404)
     })
 
+    it('refuses a street that lies entirely outside the sub-district it is put under', async () => {
+      const elsewhere = { type: 'LineString', coordinates: [[120.4, 30.4], [120.41, 30.4]] }
+      await expectProblem(
+        { kind: 'street', code: 'S-FAR', name: '远处路', parent: '330105003', geometry: elsewhere },
+        422, 'outside_parent', 'geometry', /does not reach into subdistrict 330105003/,
+      )
+      expect((await get('/api/zones/by-code/street/S-FAR')).statusCode).toBe(404)
+    })
+
     it('refuses a grid mostly outside its community', async () => {
       await expectProblem(grid(rectangle(120.165, 30.27, 120.18, 30.28)), 422, 'grid_outside_parent', 'geometry', /67 % of grid/)
       expect((await get('/api/zones/by-code/grid/33010500300199')).statusCode).toBe(404)
