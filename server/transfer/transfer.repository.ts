@@ -182,3 +182,37 @@ export async function insertCategoryRoutes(
 ): Promise<void> {
   for (const batch of chunks(routes)) await db.insertInto('category_route').values(batch).execute()
 }
+
+/**
+ * Which of these streets reach into the jurisdiction with this code (their owned area, the centre
+ * line widened by half the width, overlaps its interior); null when no jurisdiction has the code.
+ * An OpenStreetMap extract is a rectangle and a jurisdiction is not: only the streets that reach
+ * into it are put under it.
+ */
+export async function streetsReachingInto(
+  db: DbOrTx,
+  jurisdictionCode: string,
+  streets: readonly { geometry: Geometry; widthM: number }[],
+): Promise<boolean[] | null> {
+  const jurisdiction = await db
+    .selectFrom('zone')
+    .select('id')
+    .where('code', '=', jurisdictionCode)
+    .where('kind', 'in', ['district', 'subdistrict', 'community'])
+    .executeTakeFirst()
+  if (!jurisdiction) return null
+  if (streets.length === 0) return []
+  const { rows } = await sql<{ ord: number; reaches: boolean }>`
+    WITH street AS (
+      SELECT ord, ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)::geography, width_m / 2)::geometry AS area
+      FROM unnest(${streets.map((street) => JSON.stringify(street.geometry))}::text[], ${streets.map((street) => street.widthM)}::float8[])
+        WITH ORDINALITY AS input(geometry, width_m, ord)
+    ),
+    jurisdiction AS (
+      SELECT area FROM zone WHERE code = ${jurisdictionCode} AND kind IN ('district', 'subdistrict', 'community')
+    )
+    SELECT street.ord::int AS ord,
+           EXISTS (SELECT 1 FROM jurisdiction j WHERE ST_Intersects(street.area, j.area) AND NOT ST_Touches(street.area, j.area)) AS reaches
+    FROM street ORDER BY street.ord`.execute(db)
+  return rows.map((row) => row.reaches)
+}

@@ -3,6 +3,7 @@ import { LARGE_BODY_LIMIT } from '../app.js'
 import { exportFeatureCollection } from './export.service.js'
 import { importFeatureCollection } from './import.service.js'
 import { osmRoadsToStreets } from './osm-roads.js'
+import { streetsReachingInto } from './transfer.repository.js'
 import {
   ErrorResponse,
   ExportQuery,
@@ -69,6 +70,20 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         include: include ? include.split(',').map((name) => name.trim()).filter(Boolean) : [],
         ...(parent ? { parent } : {}),
       })
+      if (parent) {
+        // Streets of the extract that do not reach into the jurisdiction are imported without it.
+        const reaches = await streetsReachingInto(
+          app.db,
+          parent,
+          streets.features.map((street) => ({ geometry: street.geometry, widthM: street.properties.width_m })),
+        )
+        // An unknown code strips nothing, so that the import names it as a bad parent.
+        if (reaches) {
+          streets.features.forEach((street, index) => {
+            if (!reaches[index]) delete street.properties.parent
+          })
+        }
+      }
       const result = await importFeatureCollection(app.db, streets, { dryRun })
       return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
     },

@@ -285,6 +285,28 @@ describe('POST /api/import/osm-roads', () => {
     expect(streets[0].properties).toMatchObject({ kind: 'street', parent: '330106001', street_class: 'secondary', width_m: 30 })
     expect(streets[0].geometry).toEqual({ type: 'LineString', coordinates: [[120.158, 30.26], [120.158, 30.27], [120.158, 30.28]] })
   })
+
+  it('puts under the jurisdiction only the streets of the extract that reach into it', async () => {
+    await emptyDatabase()
+    expect((await importFile(richDistrict())).statusCode).toBe(201)
+    const extract = osmRoads() as { type: string; features: unknown[] }
+    // A road of the extract far outside the sub-district.
+    extract.features.push({
+      type: 'Feature',
+      properties: { highway: 'secondary', name: '远郊路' },
+      geometry: { type: 'LineString', coordinates: [[120.4, 30.4], [120.41, 30.4]] },
+    })
+    const response = await t.app.inject({ method: 'POST', url: '/api/import/osm-roads?parent=330106001', payload: extract })
+    expect(response.statusCode, response.body).toBe(201)
+    const imported = (await exportAll()).features.filter((f: Feature) => ['延安路', '远郊路'].includes(String(f.properties.name)) && f.properties.code !== 'S1')
+    expect(Object.fromEntries(imported.map((f: Feature) => [f.properties.name, f.properties.parent ?? null]))).toEqual({ 延安路: '330106001', 远郊路: null })
+  })
+
+  it('names an unknown jurisdiction as a bad parent instead of importing without it', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/import/osm-roads?parent=999999999', payload: osmRoads() })
+    expect(response.statusCode).toBe(422)
+    expect(JSON.stringify(response.json().error.details)).toContain('999999999')
+  })
 })
 
 describe('npm run import', () => {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { Feature, FeatureCollection } from 'geojson'
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { api, ApiError } from '../api/client.js'
 import { ZONE_KINDS, type ErrorDetail, type ZoneKind } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
@@ -62,7 +62,8 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
     let wrote = false
     try {
       const osm = layers.filter((l) => targets[l.id] === 'osm-roads')
-      const zonesPart = toImportCollection(layers.filter((l) => targets[l.id] !== 'osm-roads' && targets[l.id] !== 'skip'), targets, parentCode)
+      const parentArea = parentCode ? await jurisdictionArea(parentCode) : null
+      const zonesPart = toImportCollection(layers.filter((l) => targets[l.id] !== 'osm-roads' && targets[l.id] !== 'skip'), targets, parentCode, parentArea)
       if (zonesPart.features.length) {
         add((await api.importCollection(zonesPart, dryRun)).created)
         wrote = !dryRun
@@ -128,4 +129,12 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
       </div>
     </div>
   )
+}
+
+/** The current jurisdiction's area, so that only what reaches into it is put under it. */
+async function jurisdictionArea(code: string): Promise<Polygon | MultiPolygon | null> {
+  const jurisdiction = (await api.jurisdictions()).find((candidate) => candidate.code === code)
+  if (!jurisdiction) return null
+  const geometry = (await api.getZone(jurisdiction.id)).geometry
+  return geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? geometry : null
 }

@@ -1,4 +1,5 @@
-import type { Feature, FeatureCollection } from 'geojson'
+import { booleanIntersects } from '@turf/turf'
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { ZONE_KINDS, type ZoneKind } from '../api/types.js'
 
 export type LayerTarget = ZoneKind | 'as-is' | 'osm-roads' | 'skip'
@@ -41,8 +42,17 @@ export function groupLayers(collections: (FeatureCollection & { fileName?: strin
   return [...layers.values()]
 }
 
-/** The interchange-format collection for the engine, with a kind, code and name on every feature. */
-export function toImportCollection(layers: ImportLayer[], targets: Record<string, LayerTarget>, parentCode: string | null): FeatureCollection {
+/**
+ * The interchange-format collection for the engine, with a kind, code and name on every feature.
+ * Streets, sub-districts and communities are put under the current jurisdiction only where they
+ * reach into its area (when known): the engine refuses a zone entirely outside its parent.
+ */
+export function toImportCollection(
+  layers: ImportLayer[],
+  targets: Record<string, LayerTarget>,
+  parentCode: string | null,
+  parentArea: Polygon | MultiPolygon | null = null,
+): FeatureCollection {
   const features: Feature[] = []
   for (const layer of layers) {
     const target = targets[layer.id] ?? layer.suggested
@@ -52,7 +62,9 @@ export function toImportCollection(layers: ImportLayer[], targets: Record<string
         properties.kind = target
         properties.code ??= properties.CODE ?? properties.id ?? `${layer.id}-${index + 1}`
         properties.name ??= properties.NAME ?? properties.name_zh ?? String(properties.code)
-        if (parentCode && !properties.parent && (target === 'street' || target === 'subdistrict' || target === 'community')) properties.parent = parentCode
+        const takesParent = target === 'street' || target === 'subdistrict' || target === 'community'
+        const inside = !parentArea || (feature.geometry !== null && booleanIntersects(feature.geometry, parentArea))
+        if (parentCode && !properties.parent && takesParent && inside) properties.parent = parentCode
       }
       features.push({ type: 'Feature', geometry: feature.geometry, properties })
     })
