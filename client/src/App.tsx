@@ -19,6 +19,8 @@ import { GeneratePanel } from './components/GeneratePanel.js'
 import { ConflictDialog, conflictOf, type Conflict } from './components/ConflictDialog.js'
 import { ImportDialog } from './components/ImportDialog.js'
 import { AuditToast, holdAudits } from './components/AuditToast.js'
+import { ShopForm, type ShopAnswer } from './components/ShopForm.js'
+import { ShopListDialog } from './components/ShopListDialog.js'
 
 export function App() {
   const i18n = useLanguage()
@@ -43,6 +45,8 @@ export function App() {
   const [measurement, setMeasurement] = useState<string | null>(null)
   const [conflict, setConflict] = useState<Conflict | null>(null)
   const [droppedFile, setDroppedFile] = useState<File | null>(null)
+  const [shopListFile, setShopListFile] = useState<File | null>(null)
+  const [shopRequest, setShopRequest] = useState<{ resolve(answer: ShopAnswer | null): void } | null>(null)
   const [sidePanel, setSidePanel] = useState<'zone' | 'directory'>('zone')
   const history = useRef(new History())
   const [historyTick, setHistoryTick] = useState(0)
@@ -252,6 +256,7 @@ export function App() {
     commit,
     notify,
     setMeasurement,
+    askShop: () => new Promise<ShopAnswer | null>((resolve) => setShopRequest({ resolve })),
     t,
   }, [controller, commit, inspect, notify, t])
 
@@ -301,6 +306,7 @@ export function App() {
           onRedo={() => void redo()}
           jurisdictionCode={jurisdictionCode}
           onOpenFile={setDroppedFile}
+          onOpenShopList={setShopListFile}
         />
         <div className="left-column">
           <DispatcherBar
@@ -335,6 +341,26 @@ export function App() {
             onZoom={(geometry) => controller?.fitTo(geometry)}
             onZone={(code) => focusZone(zones.find((z) => z.properties.code === code))}
           />
+          {shopListFile && (
+            <ShopListDialog
+              key={`${shopListFile.name}:${shopListFile.lastModified}`}
+              file={shopListFile}
+              controller={controller}
+              zones={zones}
+              onClose={() => setShopListFile(null)}
+              onImported={async (codes, note) => {
+                // One import is one step of the history: undo deletes what it made.
+                const features = await loadZones()
+                const made = new Set(codes)
+                const created = features.filter((z) => z.properties.kind === 'frontage' && made.has(z.properties.code))
+                history.current.record({ note, put: [], delete: created.map((z) => ({ id: z.id, version: z.properties.version })) })
+                setHistoryTick((n) => n + 1)
+                window.jiezhang.edits++
+                notify(`${t('shopImported')}: ${created.length}`)
+                afterEdit()
+              }}
+            />
+          )}
           {mode === 'generate-grids' && controller && (
             <GeneratePanel controller={controller} zones={zones} jurisdictionCode={jurisdictionCode} commit={commit} />
           )}
@@ -368,6 +394,18 @@ export function App() {
         <div className="hint">{t(`hint.${mode}`)}</div>
         <AuditToast />
         {conflict && <ConflictDialog conflict={conflict} />}
+        {shopRequest && (
+          <ShopForm
+            onSubmit={(answer) => {
+              setShopRequest(null)
+              shopRequest.resolve(answer)
+            }}
+            onCancel={() => {
+              setShopRequest(null)
+              shopRequest.resolve(null)
+            }}
+          />
+        )}
         {droppedFile && (
           <ImportDialog
             file={droppedFile}

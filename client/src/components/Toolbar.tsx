@@ -14,11 +14,13 @@ interface Props {
   onRedo(): void
   jurisdictionCode: string | null
   onOpenFile(file: File): void
+  onOpenShopList(file: File): void
 }
 
 export function Toolbar(props: Props) {
   const { t, language, setLanguage } = useI18n()
   const fileInput = useRef<HTMLInputElement>(null)
+  const shopInput = useRef<HTMLInputElement>(null)
   const exportGeoJson = async () => {
     const collection = await api.exportCollection(props.jurisdictionCode ?? undefined)
     const blob = new Blob([JSON.stringify(collection, null, 1)], { type: 'application/geo+json' })
@@ -57,6 +59,19 @@ export function Toolbar(props: Props) {
         onChange={(e) => {
           const file = e.target.files?.[0]
           if (file) props.onOpenFile(file)
+          e.target.value = ''
+        }}
+      />
+      <button data-testid="import-shops" onClick={() => shopInput.current?.click()} title={t('shopListHint')}>{t('shopList')}</button>
+      <input
+        ref={shopInput}
+        data-testid="import-shops-file"
+        type="file"
+        accept=".csv,.txt,.geojson,.json"
+        hidden
+        onChange={(e) => {
+          const file = e.target.files?.[0]
+          if (file) props.onOpenShopList(file)
           e.target.value = ''
         }}
       />

@@ -29,6 +29,11 @@ function fakeApi() {
       zones.set(id, feature)
       return feature
     },
+    assign: async (id: number, body: { duty: string; party: { name: string; phone?: string } }) => {
+      const zone = zones.get(id)!
+      if (body.duty === 'merchant') zones.set(id, { ...zone, properties: { ...zone.properties, merchant: { name: body.party.name, phone: body.party.phone ?? null } } })
+      return { id: 1 }
+    },
     deleteZone: async (id: number, version: number) => {
       if (zones.get(id)?.properties.version !== version) throw new Error('version_conflict')
       zones.delete(id)
@@ -58,6 +63,29 @@ describe('transactions', () => {
     expect(history.canRedo).toBe(true)
     await history.redo(run)
     expect([...zones.values()].map((z) => z.properties.name).sort()).toEqual(['A2', 'C'])
+  })
+
+  it('creates a frontage with its merchant, and undo then redo brings the merchant back', async () => {
+    const { api, zones, before } = fakeApi()
+    const history = new History()
+    const run = async (t: Transaction) => (await applyTransaction(api, t, before)).inverse
+    const applied = await applyTransaction(api, {
+      note: 'frontage',
+      put: [{ zone: { kind: 'frontage', code: 'S-F01', name: '老王面馆', parent: 'S', geometry: square }, merchant: { name: '老王面馆', phone: '1' } }],
+      delete: [],
+    }, before)
+    expect(applied.created[0]!.properties.merchant).toEqual({ name: '老王面馆', phone: '1' })
+    expect([...zones.values()][0]!.properties.merchant).toEqual({ name: '老王面馆', phone: '1' })
+    history.record(applied.inverse)
+    await history.undo(run)
+    expect(zones.size).toBe(0)
+    await history.redo(run)
+    expect([...zones.values()].map((z) => [z.properties.code, z.properties.merchant?.name])).toEqual([['S-F01', '老王面馆']])
+    // Deleting it and undoing the delete keeps the shop too.
+    const [frontage] = [...zones.values()]
+    history.record(await run({ note: 'delete', put: [], delete: [{ id: frontage!.id, version: frontage!.properties.version }] }))
+    await history.undo(run)
+    expect([...zones.values()].map((z) => z.properties.merchant?.name)).toEqual(['老王面馆'])
   })
 
   it('undoes an overwrite of someone else\'s edit back to theirs, not to the copy the page had', async () => {

@@ -129,40 +129,44 @@ export const drawStreetHandlers: Handlers = {
   },
 }
 
-/** Door width of a shop front when the planner has not given one. */
-export const DEFAULT_FRONTAGE_WIDTH_M = 8
-
+/** The shop's door: the planner says who the shop is, then its strip is made and saved with its merchant. */
 export const frontageDoorHandlers: Handlers = {
   cursor: 'crosshair',
   click(context, event) {
-    const zones = context.zones()
-    const street = nearestLineZone(zones, event.lngLat)
+    const door = event.lngLat
+    const street = nearestLineZone(context.zones(), door)
     if (!street || street.distanceM > 120) {
-      context.notify('no_street_nearby', 'error')
+      context.notify(context.t('shopReason.no_street_nearby'), 'error')
       return
     }
-    const neighbours = zones
-      .filter((z) => z.properties.kind === 'frontage' && isAreal(z.geometry))
-      .map((z) => z.geometry)
-      .filter(isAreal)
-    const strip = generateFrontage({
-      door: event.lngLat,
-      street: street.zone.geometry as Parameters<typeof generateFrontage>[0]['street'],
-      streetWidthM: street.zone.properties.width_m ?? 12,
-      frontageWidthM: DEFAULT_FRONTAGE_WIDTH_M,
-      neighbours,
-    })
-    if (!strip.valid) {
-      context.notify(strip.reason, 'error')
-      return
-    }
-    const prefix = `${street.zone.properties.code}-F`
-    const code = nextChildCode(zones, 'frontage', prefix)
-    void context.commit({
-      note: `${context.t('mode.frontage-door')} ${code}`,
-      put: [{ zone: { kind: 'frontage', code, name: `${street.zone.properties.name}${context.t('kind.frontage')}${code.slice(-2)}`, parent: street.zone.properties.code, geometry: strip.value } }],
-      delete: [],
-    }).then((applied) => {
+    context.redraw(draftFeatures([door], false))
+    void context.askShop(door).then(async (shop) => {
+      context.redraw([])
+      if (!shop) return
+      // The zones may have changed while the form was open.
+      const zones = context.zones()
+      const neighbours = zones.filter((z) => z.properties.kind === 'frontage').map((z) => z.geometry).filter(isAreal)
+      const strip = generateFrontage({
+        door,
+        street: street.zone.geometry as Parameters<typeof generateFrontage>[0]['street'],
+        streetWidthM: street.zone.properties.width_m ?? 12,
+        frontageWidthM: shop.widthM,
+        neighbours,
+      })
+      if (!strip.valid) {
+        const message = context.t(`shopReason.${strip.reason}` as Parameters<typeof context.t>[0])
+        context.notify(message.startsWith('shopReason.') ? strip.reason : message, 'error')
+        return
+      }
+      const code = nextChildCode(zones, 'frontage', `${street.zone.properties.code}-F`)
+      const applied = await context.commit({
+        note: `${context.t('mode.frontage-door')} ${shop.name} ${code}`,
+        put: [{
+          zone: { kind: 'frontage', code, name: shop.name, parent: street.zone.properties.code, geometry: strip.value },
+          merchant: { name: shop.name, ...(shop.phone ? { phone: shop.phone } : {}) },
+        }],
+        delete: [],
+      })
       if (applied?.created[0]) context.select(applied.created[0].id)
     })
   },

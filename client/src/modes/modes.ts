@@ -41,6 +41,8 @@ export interface ModeContext {
   commit(transaction: Transaction): Promise<Applied | null>
   notify(message: string, tone?: 'info' | 'error'): void
   setMeasurement(text: string | null): void
+  /** Asks the planner who the shop at a door is (name, phone, frontage width); null when cancelled. */
+  askShop(door: Position): Promise<{ name: string; phone: string; widthM: number } | null>
   t: Translate
 }
 
