@@ -5,7 +5,7 @@ import { generateFrontage } from '../geometry/generate-frontage.js'
 import { snapPosition } from '../geometry/snap-position.js'
 import { isAreal } from './zone-helpers.js'
 import { centreOf, containingZone, nearestLineZone, nextChildCode, snapTargets } from './zone-helpers.js'
-import { draftFeatures, type Handlers, type ModeContext } from './modes.js'
+import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } from './modes.js'
 
 const SNAP_M = 6
 
@@ -123,10 +123,7 @@ export const drawStreetHandlers: Handlers = {
       if (applied?.created[0]) context.select(applied.created[0].id)
     })
   },
-  dropPoint(context) {
-    context.draft.points.pop()
-    context.redraw(draftFeatures(context.draft.points, false))
-  },
+  dropPoint: dropLastDraftPoint,
 }
 
 /** The shop's door: the planner says who the shop is, then its strip is made and saved with its merchant. */

@@ -7,7 +7,7 @@ import { snapPosition } from '../geometry/snap-position.js'
 import { splitStreet } from '../geometry/split-street.js'
 import { area } from '@turf/turf'
 import { childrenOf, isAreal, isLinear, nextChildCode, snapTargets } from './zone-helpers.js'
-import { draftFeatures, type Handlers, type ModeContext } from './modes.js'
+import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } from './modes.js'
 
 function targetOutline(zone: ZoneFeature | undefined): Feature[] {
   return zone ? [{ type: 'Feature', geometry: zone.geometry, properties: {} }] : []
@@ -71,10 +71,7 @@ export const splitStreetHandlers: Handlers = {
       delete: existing.map((z) => ({ id: z.id, version: z.properties.version })),
     })
   },
-  dropPoint(context) {
-    context.draft.points.pop()
-    context.redraw(draftFeatures(context.draft.points, false))
-  },
+  dropPoint: dropLastDraftPoint,
 }
 
 /** Cut a grid in two (or more) along a drawn line. */
@@ -117,10 +114,7 @@ export const cutGridHandlers: Handlers = {
     context.redraw([])
     void context.commit({ note: `${context.t('mode.cut-grid')} ${target.properties.code}`, put: puts, delete: [] })
   },
-  dropPoint(context) {
-    context.draft.points.pop()
-    context.redraw(draftFeatures(context.draft.points, false))
-  },
+  dropPoint: dropLastDraftPoint,
 }
 
 /** Merge grids: click to pick (again to unpick), Enter to merge into the lowest code. */

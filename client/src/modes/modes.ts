@@ -101,6 +101,12 @@ export const MODE_SHORTCUTS: Record<Mode, string> = {
 export const MODE_ORDER = Object.keys(MODES) as Mode[]
 
 /** The draft's points as map features: vertices, and the line or ring they make so far. */
+/** Backspace in a mode that draws an open line: forget the last point and redraw the draft. */
+export function dropLastDraftPoint(context: ModeContext): void {
+  context.draft.points.pop()
+  context.redraw(draftFeatures(context.draft.points, false))
+}
+
 export function draftFeatures(points: Position[], closed: boolean): Feature[] {
   const features: Feature[] = points.map((p, index) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: p }, properties: { index } }))
   if (closed && points.length >= 3) {
