@@ -14,7 +14,10 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { buildApp } from '../server/app.js'
 import { connectDatabase } from '../server/db/connect.js'
-import { kindSpecificity, type Db, type ZoneKind } from '../server/db/database.js'
+import type { Db, ZoneKind } from '../server/db/database.js'
+import { zoneKindTable } from '../server/kernel/zone-kinds.js'
+
+const kindSpecificity = (kind: ZoneKind) => zoneKindTable[kind].chainOrder
 import { migrate } from '../server/db/migrate.js'
 import { loadDemo } from '../server/transfer/demo.js'
 import { withoutJit } from '../server/resolve/resolve.repository.js'
@@ -204,12 +207,12 @@ async function main() {
     for (const row of rows) {
       const zone = kindOf.get(row.id)!
       const current = best.get(row.ord)
-      const rank = kindSpecificity[zone.kind]
-      if (!current || rank < kindSpecificity[current.kind] || (rank === kindSpecificity[current.kind] && zone.code < current.code)) best.set(row.ord, zone)
+      const rank = kindSpecificity(zone.kind)
+      if (!current || rank < kindSpecificity(current.kind) || (rank === kindSpecificity(current.kind) && zone.code < current.code)) best.set(row.ord, zone)
     }
     for (let i = 0; i < points.length; i++) {
       const zone = best.get(i + 1)
-      if (zone && kindSpecificity[zone.kind] > kindSpecificity.grid) continue
+      if (zone && kindSpecificity(zone.kind) > kindSpecificity('grid')) continue
       comparable++
       if ((zone?.id ?? null) === batchPrimary[index * batchSize + i]) agreeing++
     }

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
+import { DEFAULT_BODY_LIMIT } from './kernel/body-limits.js'
 import { installErrorHandler } from './http/error-handler.js'
 import { validatorCompiler } from './http/validators.js'
 import zonesRoutes from './zones/zones.routes.js'
@@ -26,9 +27,6 @@ export interface AppOptions {
   logger?: boolean | object
 }
 
-/** Large bodies (imports, batch resolution) are allowed only on the routes that take them. */
-export const LARGE_BODY_LIMIT = 128 * 1024 * 1024
-
 /**
  * Builds the HTTP application in layers: infrastructure (database, config, errors, OpenAPI), then
  * the domain routes. Tests call this with `app.inject()`; main.ts adds the client and listens.
@@ -36,7 +34,7 @@ export const LARGE_BODY_LIMIT = 128 * 1024 * 1024
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
 

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx, ZoneRef } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
-import { assignmentInForce } from '../parties/holders.repository.js'
+import { assignmentInForce } from '../db/holders.js'
 
 /**
  * The audit's SQL. Every query starts from the same scope (the jurisdiction, its subtree by

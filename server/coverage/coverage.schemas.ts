@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { jurisdictionKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 
 /** A GeoJSON geometry as PostGIS writes it (RFC 7946, lon/lat, 7 decimals). */
 const Geometry = Type.Object(
@@ -11,7 +12,7 @@ const Geometry = Type.Object(
 )
 
 const jurisdictionKind = (options: { description?: string } = {}) =>
-  Type.Union([Type.Literal('district'), Type.Literal('subdistrict'), Type.Literal('community')], options)
+  Type.Unsafe<ZoneKind>({ type: 'string', enum: [...jurisdictionKinds], ...options })
 const JurisdictionKind = jurisdictionKind()
 
 export const Jurisdiction = Type.Object({

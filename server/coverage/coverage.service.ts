@@ -1,4 +1,5 @@
-import { jurisdictionKinds, type DbOrTx, type ZoneKind } from '../db/database.js'
+import type { DbOrTx } from '../db/database.js'
+import { isJurisdictionKind, type ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, DomainError, notFound } from '../errors.js'
 import * as repository from './coverage.repository.js'
 import type { CoverageReport } from './coverage.schemas.js'
@@ -13,10 +14,6 @@ export const LENGTH_TOLERANCE_M = 1
 /** Keeps responses bounded on a badly broken jurisdiction; summary counts stay complete. */
 export const LIST_LIMIT = 1000
 
-type JurisdictionKind = (typeof jurisdictionKinds)[number]
-
-const isJurisdictionKind = (kind: ZoneKind): kind is JurisdictionKind =>
-  (jurisdictionKinds as readonly ZoneKind[]).includes(kind)
 
 export { listJurisdictions } from './coverage.repository.js'
 
@@ -24,7 +21,7 @@ export { listJurisdictions } from './coverage.repository.js'
  * The jurisdiction a code names. Codes are unique per kind only, so the code is looked up among
  * the jurisdiction kinds; `kind` settles the rare code shared by two of them.
  */
-export async function findJurisdictionByCode(db: DbOrTx, code: string, kind?: JurisdictionKind): Promise<number> {
+export async function findJurisdictionByCode(db: DbOrTx, code: string, kind?: ZoneKind): Promise<number> {
   const zones = await repository.findZonesByCode(db, code)
   const jurisdictions = zones.filter((zone) => isJurisdictionKind(zone.kind) && (!kind || zone.kind === kind))
   if (jurisdictions.length === 1) return jurisdictions[0]!.id
@@ -123,7 +120,7 @@ export async function auditJurisdiction(
 }
 
 /** Audits the jurisdiction a code names (see findJurisdictionByCode). */
-export async function auditJurisdictionByCode(db: DbOrTx, code: string, kind?: JurisdictionKind): Promise<CoverageReport> {
+export async function auditJurisdictionByCode(db: DbOrTx, code: string, kind?: ZoneKind): Promise<CoverageReport> {
   return auditJurisdiction(db, await findJurisdictionByCode(db, code, kind))
 }
 

@@ -1,28 +1,14 @@
 import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely'
 
+import { duties, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
+
 /** The typed shape of the schema in sql/. Geometry columns are read through helpers in geo-sql.ts. */
-export const zoneKinds = ['district', 'subdistrict', 'community', 'grid', 'street', 'segment', 'frontage'] as const
-export type ZoneKind = (typeof zoneKinds)[number]
+export type { Duty, ZoneKind }
+export { zoneKinds, jurisdictionKinds, lineKinds } from '../kernel/zone-kinds.js'
 
-/** Jurisdictions are the administrative tree; they own what nothing more specific owns. */
-export const jurisdictionKinds = ['district', 'subdistrict', 'community'] as const satisfies readonly ZoneKind[]
-export const lineKinds = ['street', 'segment'] as const satisfies readonly ZoneKind[]
-
-/** From most specific to least: the order of a resolution chain. */
-export const kindSpecificity: Record<ZoneKind, number> = {
-  frontage: 0,
-  segment: 1,
-  street: 2,
-  grid: 3,
-  community: 4,
-  subdistrict: 5,
-  district: 6,
-}
-
-export const partyTypes = ['chief', 'department', 'merchant', 'fallback'] as const
-export type PartyType = (typeof partyTypes)[number]
-/** The slot a party fills on a zone. */
-export type Duty = PartyType
+/** Parties are typed by the duty they can fill. */
+export const partyTypes = duties
+export type PartyType = Duty
 
 /** A geometry column: written as SQL expressions (geo-sql.ts), read through ST_AsGeoJSON. */
 type GeometryColumn = ColumnType<string, unknown, unknown>

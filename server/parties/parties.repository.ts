@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { partyRowColumns, type DbOrTx, type Duty, type PartyRow, type PartyType, type ZoneRef } from '../db/database.js'
-import { containsPattern, idsIn } from '../zones/zone-checks.js'
-import { assignmentInForce } from './holders.repository.js'
+import { containsPattern, idsIn } from '../db/sql-lists.js'
+import { assignmentInForce } from '../db/holders.js'
 
 export interface HeldZone extends ZoneRef {
   duty: Duty

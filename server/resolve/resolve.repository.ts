@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely'
-import { jurisdictionKinds, kindSpecificity, type DbOrTx, type ZoneKind, type ZoneRef } from '../db/database.js'
+import type { DbOrTx, ZoneRef } from '../db/database.js'
+import { jurisdictionKinds, ownerKinds, zoneKinds, zoneKindTable } from '../kernel/zone-kinds.js'
 import { distanceM, dWithinM, point } from '../db/geo-sql.js'
 import type { LonLat } from '../geometry/convert-crs.js'
-import { assignmentInForce } from '../parties/holders.repository.js'
+import { assignmentInForce } from '../db/holders.js'
 
 /**
  * The queries of resolution. Point-in-zone tests go through zone_part (zone areas cut into small
@@ -25,12 +26,9 @@ export interface PublicContact {
   phone: string | null
 }
 
-/** The kinds whose zones own a point; jurisdictions only fall back. */
-export const ownerKinds = ['frontage', 'segment', 'street', 'grid'] as const satisfies readonly ZoneKind[]
-
 /** Kind specificity as a SQL expression (0 = frontage … 6 = district), for ORDER BY. */
 function specificity(kindColumn: RawBuilder<unknown>): RawBuilder<number> {
-  const cases = Object.entries(kindSpecificity).map(([kind, rank]) => sql`WHEN ${sql.lit(kind)} THEN ${sql.lit(rank)}`)
+  const cases = zoneKinds.map((kind) => sql`WHEN ${sql.lit(kind)} THEN ${sql.lit(zoneKindTable[kind].chainOrder)}`)
   return sql<number>`CASE ${kindColumn} ${sql.join(cases, sql` `)} END`
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
-import { LARGE_BODY_LIMIT } from '../app.js'
+import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
 import { readBatchBody, readPointQuery } from './resolve.input.js'
 import {
   BatchBodySchema,

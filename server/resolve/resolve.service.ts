@@ -1,4 +1,5 @@
-import { kindSpecificity, type Db, type DbOrTx, type ZoneRef } from '../db/database.js'
+import type { Db, DbOrTx, ZoneRef } from '../db/database.js'
+import { isOwnerKind, zoneKindTable } from '../kernel/zone-kinds.js'
 import { badRequest } from '../errors.js'
 import type { LonLat } from '../geometry/convert-crs.js'
 import type { BatchQuery, PointQuery } from './resolve.input.js'
@@ -10,13 +11,12 @@ import {
   findCategoryId,
   nearbyOwnerZones,
   nearestJurisdiction,
-  ownerKinds,
   primaryZones,
   withoutJit,
   zoneRefs,
   type PublicContact,
 } from './resolve.repository.js'
-import { holdersAt, type ChiefContact, type Holders } from '../parties/holders.repository.js'
+import { holdersAt, type ChiefContact, type Holders } from '../db/holders.js'
 
 /** The parties holding a zone's duties at one instant, named as resolution names them. */
 export interface PublicHolders {
@@ -56,8 +56,6 @@ export interface BatchResult {
 
 /** Statements of this many points keep the parameter arrays and the sort small. */
 export const BATCH_CHUNK = 20_000
-
-const isOwnerKind = (kind: string) => (ownerKinds as readonly string[]).includes(kind)
 
 /** Code order as the database compares under COLLATE "C" (code points, for the BMP). */
 function compareCodes(a: string, b: string): number {
@@ -115,7 +113,7 @@ export async function resolvePoint(db: Db, query: PointQuery): Promise<Resolutio
   }
   const alternativeZones = [...candidates.values()].sort(
     (a, b) =>
-      kindSpecificity[a.zone.kind] - kindSpecificity[b.zone.kind] ||
+      zoneKindTable[a.zone.kind].chainOrder - zoneKindTable[b.zone.kind].chainOrder ||
       a.distance_m - b.distance_m ||
       compareCodes(a.zone.code, b.zone.code) ||
       a.zone.id - b.zone.id,

@@ -1,7 +1,7 @@
 import type { DbOrTx, ZoneKind, ZoneRow } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound } from '../errors.js'
-import { holdersAt, type Holders } from '../parties/holders.repository.js'
+import { holdersAt, type Holders } from '../db/holders.js'
 import {
   findZonesByCode,
   getDutyText,

@@ -1,7 +1,7 @@
 import type { Duty, ZoneKind } from '../db/database.js'
 import type { ErrorDetail } from '../errors.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
-import { isInstantInRange } from '../resolve/resolve.input.js'
+import { isInstantInRange } from '../kernel/time.js'
 
 /** Readers for the fields of an import feature: each records its problems and returns null on one. */
 

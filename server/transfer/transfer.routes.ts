@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { LARGE_BODY_LIMIT } from '../app.js'
+import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
 import { exportFeatureCollection } from './export.service.js'
 import { importFeatureCollection } from './import.service.js'
 import { osmRoadsToStreets } from './osm-roads.js'

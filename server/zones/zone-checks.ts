@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
+import { idsIn } from '../db/sql-lists.js'
 import type { Geometry } from '../db/geo-sql.js'
 import type { ErrorDetail } from '../errors.js'
 
@@ -65,16 +66,6 @@ export async function sqlGeometryProblemsBatch(
 
 function round(value: number): number {
   return Math.round(value * 1e7) / 1e7
-}
-
-/** An ILIKE pattern matching `text` anywhere in a value, with its own %, _ and backslashes taken literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
-
-/** A list of ids as a subquery, so that thousands of ids are one parameter. */
-export function idsIn(ids: readonly number[]): RawBuilder<unknown> {
-  return sql`(SELECT value::int FROM json_array_elements_text(${JSON.stringify(ids)}::json))`
 }
 
 export interface SegmentOffStreet {

@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely'
 import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRef, type ZoneRow } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
-import { emptyHolders, holdersAt, type Holders } from '../parties/holders.repository.js'
-import { cleanGeometry, containsPattern, idsIn } from './zone-checks.js'
+import { emptyHolders, holdersAt, type Holders } from '../db/holders.js'
+import { containsPattern, idsIn } from '../db/sql-lists.js'
+import { cleanGeometry } from './zone-checks.js'
 
 export interface ZoneProperties extends Holders {
   id: number

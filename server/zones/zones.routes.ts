@@ -19,7 +19,7 @@ import {
   WrittenZoneFeature,
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
-import { parseInstant } from '../resolve/resolve.input.js'
+import { parseInstant } from '../kernel/time.js'
 
 function readAt(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { rectangle, seedZone } from '../helpers/seed.js'
-import { holdersAt } from '../../server/parties/holders.repository.js'
+import { holdersAt } from '../../server/db/holders.js'
 
 describe('parties, assignments and category routing', () => {
   let t: TestApp

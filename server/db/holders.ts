@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { DbOrTx, Duty } from '../db/database.js'
-import { idsIn } from '../zones/zone-checks.js'
+import type { DbOrTx } from './database.js'
+import type { Duty } from '../kernel/zone-kinds.js'
+import { idsIn } from './sql-lists.js'
 
 /** The people and organisations answering for a zone at one instant, as the API shows them. */
 export interface Contact {
