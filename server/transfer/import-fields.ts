@@ -1,7 +1,7 @@
 import type { Duty, ZoneKind } from '../db/database.js'
 import type { ErrorDetail } from '../errors.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
-import { isInstantInRange } from '../kernel/time.js'
+import { parseInstant } from '../kernel/time.js'
 
 /** Readers for the fields of an import feature: each records its problems and returns null on one. */
 
@@ -77,13 +77,15 @@ export function readTime(value: unknown, field: string, problems: ImportProblem[
     if (required) problems.push({ class: 'format', index, field, reason: 'is missing (an ISO date or time)' })
     return null
   }
-  const time = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN
-  if (Number.isNaN(time) || !isInstantInRange(new Date(time))) {
+  // The API's one reading of instants: a bare date is midnight China Standard Time, and a day
+  // that does not exist (2024-02-30) is refused rather than rolled over.
+  const time = typeof value === 'string' ? parseInstant(value) : null
+  if (time === null) {
     const reason = `must be an ISO date or time from 1900 to 9999 such as 2024-03-01 or 2024-03-01T08:00:00+08:00, got ${describe(value)}`
     problems.push({ class: 'format', index, field, reason })
     return null
   }
-  return new Date(time).toISOString()
+  return time.toISOString()
 }
 
 /** chief, merchant, fallback: an object with a name; a department may also be just its name. */

@@ -115,17 +115,18 @@ describe('GET /api/export', () => {
     expect(first.departments).toContainEqual({ name: '备用科(测试)', phone: '0571-00000009' })
     expect(first.categories).toEqual(['占道经营', '垃圾堆放', '未分派类别', '路灯损坏'])
     const s1 = first.features.find((f: Feature) => f.properties.code === 'S1').properties
+    // The fixture's bare dates (2024-01-01, 2019-01-01) are midnight China Standard Time, as everywhere in the API.
     expect(s1).toMatchObject({
       parent: '330106001',
       width_m: 30,
       street_class: 'secondary',
-      chief: { name: '街长丁(测试)', phone: '13900000004', title: '副区长', role: '街长', since: '2024-01-01T00:00:00.000Z' },
+      chief: { name: '街长丁(测试)', phone: '13900000004', title: '副区长', role: '街长', since: '2023-12-31T16:00:00.000Z' },
       department: { name: '市政所', phone: '0571-00000001' },
       categories: { 路灯损坏: '环卫所' },
     })
     expect(s1.history).toEqual([
-      { duty: 'chief', name: '街长旧(测试)', phone: '13900000014', title: '原副区长', role: '街长', from: '2019-01-01T00:00:00.000Z', to: '2024-01-01T00:00:00.000Z' },
-      { duty: 'department', name: '环卫所', phone: '0571-00000002', from: '2019-01-01T00:00:00.000Z', to: '2020-01-01T00:00:00.000Z' },
+      { duty: 'chief', name: '街长旧(测试)', phone: '13900000014', title: '原副区长', role: '街长', from: '2018-12-31T16:00:00.000Z', to: '2023-12-31T16:00:00.000Z' },
+      { duty: 'department', name: '环卫所', phone: '0571-00000002', from: '2018-12-31T16:00:00.000Z', to: '2019-12-31T16:00:00.000Z' },
     ])
     expect(first.features.find((f: Feature) => f.properties.code === '330106001002').geometry.type).toBe('MultiPolygon')
     expect(first.features.find((f: Feature) => f.properties.code === 'S2').geometry.type).toBe('MultiLineString')
