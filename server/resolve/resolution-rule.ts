@@ -72,23 +72,24 @@ export function applyResolutionRule<Z extends RuleZone>(covering: readonly Z[], 
   const ordered = covering.length < 2 ? [...covering] : [...covering].sort(compareZones)
   const chain: Z[] = []
   const alternatives: Distanced<Z>[] = []
-  const seen = new Set<number>()
-  let lastKind: ZoneKind | null = null
+  let previous: Z | undefined
   for (const zone of ordered) {
-    if (seen.has(zone.id)) continue
-    seen.add(zone.id)
-    // Sorted by kind, so a second zone of a kind follows the first: an overlap or a shared edge,
-    // shown as an alternative so that a dispatcher sees the double ownership.
-    if (zone.kind === lastKind) alternatives.push({ zone, distance_m: 0 })
+    // Sorted, so that a repeated zone follows itself, and a second zone of a kind the first one:
+    // an overlap or a shared edge, shown as an alternative so that a dispatcher sees it.
+    if (previous?.id === zone.id) continue
+    if (previous?.kind === zone.kind) alternatives.push({ zone, distance_m: 0 })
     else chain.push(zone)
-    lastKind = zone.kind
+    previous = zone
   }
-  for (const near of nearby) {
-    if (seen.has(near.zone.id)) continue
-    seen.add(near.zone.id)
-    alternatives.push({ zone: near.zone, distance_m: roundMetres(near.distance_m) })
+  if (nearby.length > 0) {
+    const listed = new Set(ordered.map((zone) => zone.id))
+    for (const near of nearby) {
+      if (listed.has(near.zone.id)) continue
+      listed.add(near.zone.id)
+      alternatives.push({ zone: near.zone, distance_m: roundMetres(near.distance_m) })
+    }
   }
-  alternatives.sort(compareAlternatives)
+  if (alternatives.length > 1) alternatives.sort(compareAlternatives)
 
   const first = chain[0] ?? null
   const status: ResolutionStatus = first === null ? 'outside' : isOwnerKind(first.kind) ? 'owned' : 'fallback'

@@ -203,18 +203,25 @@ export async function resolveBatchInternal(db: Db, query: BatchQuery, locator: Z
       const routes = categoryId === null ? new Map<number, CategoryRoute>() : await categoryRoutes(tx, categoryId, [...zones.keys()])
       const routesCategory = (zone: ResolvedZone) => routes.has(zone.id)
 
-      // The rule, point by point.
+      // The rule, point by point; points covered by the same zones, listed in the same order (most
+      // points of one grid), share one outcome.
       const statuses: ResolveStatus[] = new Array(count)
       const starts: (ResolvedZone | null)[] = new Array(count)
       const sources: DepartmentSource<ResolvedZone>[] = new Array(count)
-      const covering: ResolvedZone[] = []
+      const decided = new Map<string, { status: ResolveStatus; start: ResolvedZone | null; source: DepartmentSource<ResolvedZone> }>()
       for (let index = 0; index < count; index++) {
-        covering.length = 0
-        for (let pair = offsets[index]!; pair < offsets[index + 1]!; pair++) covering.push(zones.get(zoneIds[pair]!)!)
-        const outcome = applyResolutionRule(covering)
-        statuses[index] = outcome.status
-        starts[index] = outcome.start
-        if (categoryId !== null) sources[index] = departmentSource(outcome.chain, routesCategory)
+        const ids = zoneIds.subarray(offsets[index]!, offsets[index + 1]!)
+        const key = ids.join(',')
+        let decision = decided.get(key)
+        if (decision === undefined) {
+          const outcome = applyResolutionRule(Array.from(ids, (id) => zones.get(id)!))
+          const source = categoryId === null ? null : departmentSource(outcome.chain, routesCategory)
+          decision = { status: outcome.status, start: outcome.start, source }
+          decided.set(key, decision)
+        }
+        statuses[index] = decision.status
+        starts[index] = decision.start
+        sources[index] = decision.source
       }
 
       const fallbackStarts = new Set<number>()
@@ -225,8 +232,11 @@ export async function resolveBatchInternal(db: Db, query: BatchQuery, locator: Z
       const primaryOf = new Map<number, ResolvedZone>()
       for (const start of starts) {
         if (!start || primaryOf.has(start.id)) continue
-        const holderId = fallbackStarts.has(start.id) ? holderOf.get(start.id) : start.id
-        primaryOf.set(start.id, fallbackPrimary(start, holderId === undefined ? undefined : zones.get(holderId)))
+        if (!fallbackStarts.has(start.id)) primaryOf.set(start.id, start)
+        else {
+          const holderId = holderOf.get(start.id)
+          primaryOf.set(start.id, fallbackPrimary(start, holderId === undefined ? undefined : zones.get(holderId)))
+        }
       }
       const primaryIds = [...new Set([...primaryOf.values()].map((zone) => zone.id))]
       const holders = await holdersAt(tx, primaryIds, query.at)
@@ -248,7 +258,7 @@ export async function resolveBatchInternal(db: Db, query: BatchQuery, locator: Z
           primary: start ? links.get(primaryOf.get(start.id)!.id)! : null,
         }
         if (categoryId !== null) {
-          const source = sources[index]!
+          const source = sources[index] ?? null
           result.department = source === null ? null : 'via' in source ? routes.get(source.via.id)! : (inherited.get(source.inheritedBy.id) ?? null)
         }
         results[index] = result
