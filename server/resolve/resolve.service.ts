@@ -1,22 +1,21 @@
 import type { Db, DbOrTx, ZoneRef } from '../db/database.js'
-import { isOwnerKind, zoneKindTable } from '../kernel/zone-kinds.js'
 import { badRequest } from '../errors.js'
 import type { LonLat } from '../geometry/convert-crs.js'
 import type { BatchQuery, PointQuery } from './resolve.input.js'
 import {
-  inheritedCategoryRoutes,
   categoryRoutes,
-  coveringZones,
   fallbackHolders,
   findCategoryId,
-  nearbyOwnerZones,
-  nearestJurisdiction,
-  primaryZones,
+  inheritedCategoryRoutes,
   withoutJit,
   zoneRefs,
+  type CategoryRoute,
   type PublicContact,
+  type ResolvedZone,
 } from './resolve.repository.js'
 import { holdersAt, type ChiefContact, type Holders } from '../db/holders.js'
+import { sqlZoneLocator, type ZoneLocator } from './locator.js'
+import { applyResolutionRule, departmentSource, fallbackPrimary, nearestJurisdiction, type DepartmentSource, type Distanced } from './resolution-rule.js'
 
 /** The parties holding a zone's duties at one instant, named as resolution names them. */
 export interface PublicHolders {
@@ -54,15 +53,35 @@ export interface BatchResult {
   department?: (PublicContact & { via: string }) | null
 }
 
-/** Statements of this many points keep the parameter arrays and the sort small. */
-export const BATCH_CHUNK = 20_000
+// Moved to the locator, which cuts batches into statements; still importable from here.
+export { BATCH_CHUNK } from './locator.js'
 
-/** Code order as the database compares under COLLATE "C" (code points, for the BMP). */
-function compareCodes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+/**
+ * A resolution as the server keeps it: the same answer with every party's id (a case workflow
+ * opens cases against parties, not names). toPublicResolution turns it into the HTTP answer.
+ */
+export interface InternalLink {
+  zone: ResolvedZone
+  holders: Holders
 }
 
-const metres = (value: number) => Math.round(value * 100) / 100
+export interface InternalResolution {
+  status: ResolveStatus
+  point: LonLat
+  primary: InternalLink | null
+  chain: InternalLink[]
+  department: CategoryRoute | null
+  alternatives: (InternalLink & { distance_m: number })[]
+  nearest: Distanced<ResolvedZone> | null
+}
+
+export interface InternalBatchResult {
+  id: string | number
+  status: ResolveStatus
+  primary: InternalLink | null
+  /** Present when the batch names a category. */
+  department?: CategoryRoute | null
+}
 
 async function requireCategory(db: DbOrTx, name: string | null): Promise<number | null> {
   if (name === null) return null
@@ -75,105 +94,104 @@ async function requireCategory(db: DbOrTx, name: string | null): Promise<number 
   return id
 }
 
-const nameAndPhone = (contact: PublicContact | null): PublicContact | null => (contact ? { name: contact.name, phone: contact.phone } : null)
+// Internal to public, in one place: the public answer names parties by name and phone only.
 
-function toLink(zone: ZoneRef, holders: Map<number, Holders>): Link {
-  const held = holders.get(zone.id)
-  const chief = held?.chief
+const nameAndPhone = (contact: PublicContact | null): PublicContact | null => (contact ? { name: contact.name, phone: contact.phone } : null)
+const publicZone = (zone: ZoneRef): ZoneRef => ({ id: zone.id, kind: zone.kind, code: zone.code, name: zone.name })
+
+function publicLink({ zone, holders }: InternalLink): Link {
+  const chief = holders.chief
   return {
-    zone: { id: zone.id, kind: zone.kind, code: zone.code, name: zone.name },
+    zone: publicZone(zone),
     chief: chief ? { name: chief.name, phone: chief.phone, title: chief.title, role: chief.role } : null,
-    department: nameAndPhone(held?.department ?? null),
-    fallback: nameAndPhone(held?.fallback ?? null),
-    merchant: nameAndPhone(held?.merchant ?? null),
+    department: nameAndPhone(holders.department),
+    fallback: nameAndPhone(holders.fallback),
+    merchant: nameAndPhone(holders.merchant),
   }
 }
 
-/** DESIGN section 4 for one point: chain, primary owner, department, alternatives, fallback. */
-export async function resolvePoint(db: Db, query: PointQuery): Promise<Resolution> {
+const publicDepartment = (route: CategoryRoute): PublicContact & { via: string } => ({ ...nameAndPhone(route.department)!, via: route.via.code })
+
+export function toPublicResolution(resolution: InternalResolution): Resolution {
+  return {
+    status: resolution.status,
+    point: resolution.point,
+    primary: resolution.primary ? publicLink(resolution.primary) : null,
+    chain: resolution.chain.map(publicLink),
+    department: resolution.department ? publicDepartment(resolution.department) : null,
+    alternatives: resolution.alternatives.map((alternative) => ({ ...publicLink(alternative), distance_m: alternative.distance_m })),
+    nearest: resolution.nearest ? { zone: publicZone(resolution.nearest.zone), distance_m: resolution.nearest.distance_m } : null,
+  }
+}
+
+/** Shared internal links and routes map to shared public ones, so that a large batch serialises fast. */
+export function toPublicBatchResults(results: readonly InternalBatchResult[]): BatchResult[] {
+  const links = new Map<InternalLink, Link>()
+  const departments = new Map<CategoryRoute, PublicContact & { via: string }>()
+  const linkOf = (link: InternalLink) => links.get(link) ?? links.set(link, publicLink(link)).get(link)!
+  const departmentOf = (route: CategoryRoute) => departments.get(route) ?? departments.set(route, publicDepartment(route)).get(route)!
+  return results.map((result) => {
+    const answer: BatchResult = { id: result.id, status: result.status, primary: result.primary ? linkOf(result.primary) : null }
+    if (result.department !== undefined) answer.department = result.department ? departmentOf(result.department) : null
+    return answer
+  })
+}
+
+/** The department for a category at a point whose chain is `chain` (the rule: resolution-rule.ts). */
+async function departmentFor(db: DbOrTx, categoryId: number, chain: ResolvedZone[]): Promise<CategoryRoute | null> {
+  const routes = await categoryRoutes(db, categoryId, chain.map((zone) => zone.id))
+  const source = departmentSource(chain, (zone) => routes.has(zone.id))
+  if (source === null) return null
+  if ('via' in source) return routes.get(source.via.id)!
+  return (await inheritedCategoryRoutes(db, categoryId, [source.inheritedBy.id])).get(source.inheritedBy.id) ?? null
+}
+
+/** DESIGN section 4 for one point: the locator finds the zones, the rule chooses, the holders answer. */
+export async function resolvePointInternal(db: Db, query: PointQuery, locator: ZoneLocator = sqlZoneLocator): Promise<InternalResolution> {
   const categoryId = await requireCategory(db, query.category)
-  const covering = await coveringZones(db, query.point)
+  const covering = await locator.covering(db, query.point)
+  const nearby = query.accuracyM > 0 ? await locator.ownersWithin(db, query.point, query.accuracyM) : []
+  const { status, chain, start, alternatives } = applyResolutionRule(covering, nearby)
 
-  // One zone per kind in the chain; another zone of a kind already there is an overlap, shown
-  // as an alternative so that a dispatcher sees the double ownership.
-  const chainZones: ZoneRef[] = []
-  const candidates = new Map<number, { zone: ZoneRef; distance_m: number }>()
-  const seenKinds = new Set<string>()
-  for (const zone of covering) {
-    if (seenKinds.has(zone.kind)) candidates.set(zone.id, { zone, distance_m: 0 })
-    else chainZones.push(zone)
-    seenKinds.add(zone.kind)
-  }
-  const inChain = new Set(chainZones.map((zone) => zone.id))
-  if (query.accuracyM > 0) {
-    for (const nearby of await nearbyOwnerZones(db, query.point, query.accuracyM)) {
-      if (inChain.has(nearby.id) || candidates.has(nearby.id)) continue
-      candidates.set(nearby.id, { zone: nearby, distance_m: metres(nearby.distance_m) })
-    }
-  }
-  const alternativeZones = [...candidates.values()].sort(
-    (a, b) =>
-      zoneKindTable[a.zone.kind].chainOrder - zoneKindTable[b.zone.kind].chainOrder ||
-      a.distance_m - b.distance_m ||
-      compareCodes(a.zone.code, b.zone.code) ||
-      a.zone.id - b.zone.id,
-  )
-
-  const first = chainZones[0]
-  let status: ResolveStatus = 'outside'
-  let primaryZone: ZoneRef | null = null
-  let nearest: Resolution['nearest'] = null
-  if (first && isOwnerKind(first.kind)) {
-    status = 'owned'
-    primaryZone = first
-  } else if (first) {
-    status = 'fallback'
-    const holderId = (await fallbackHolders(db, [first.id], query.at)).get(first.id)
-    // With no fall-back party anywhere up the tree, the enclosing jurisdiction is still named. The
-    // holder may be a parent that does not cover the point (a spill): it answers all the same.
-    primaryZone =
-      holderId === undefined
-        ? first
-        : (chainZones.find((zone) => zone.id === holderId) ?? (await zoneRefs(db, [holderId])).get(holderId) ?? first)
+  let primaryZone: ResolvedZone | null = null
+  let nearest: Distanced<ResolvedZone> | null = null
+  if (status === 'owned') primaryZone = start
+  else if (status === 'fallback') {
+    const holderId = (await fallbackHolders(db, [start!.id], query.at)).get(start!.id)
+    const holder =
+      holderId === undefined ? undefined : (chain.find((zone) => zone.id === holderId) ?? (await zoneRefs(db, [holderId])).get(holderId))
+    primaryZone = fallbackPrimary(start!, holder)
   } else {
-    const found = await nearestJurisdiction(db, query.point)
-    if (found) nearest = { zone: { id: found.id, kind: found.kind, code: found.code, name: found.name }, distance_m: metres(found.distance_m) }
+    nearest = nearestJurisdiction(await locator.jurisdictionsNear(db, query.point))
   }
 
-  const zoneIds = [...new Set([...chainZones, ...alternativeZones.map((a) => a.zone), ...(primaryZone ? [primaryZone] : [])].map((z) => z.id))]
-  const holders = await holdersAt(db, zoneIds, query.at)
-
-  let department: Resolution['department'] = null
-  if (categoryId !== null) {
-    const routes = await categoryRoutes(db, categoryId, chainZones.map((zone) => zone.id))
-    const via = chainZones.find((zone) => routes.has(zone.id))
-    if (via) department = { ...routes.get(via.id)!, via: via.code }
-    else {
-      // Nothing covering the point routes it: the most specific zone's parents may (inheritance down
-      // the tree). The batch below applies the same rule.
-      const [mostSpecific] = chainZones
-      if (mostSpecific) department = (await inheritedCategoryRoutes(db, categoryId, [mostSpecific.id])).get(mostSpecific.id) ?? null
-    }
-  }
+  const zoneIds = new Set([...chain, ...alternatives.map((alternative) => alternative.zone), ...(primaryZone ? [primaryZone] : [])].map((zone) => zone.id))
+  const holders = await holdersAt(db, [...zoneIds], query.at)
+  const linkOf = (zone: ResolvedZone): InternalLink => ({ zone, holders: holders.get(zone.id)! })
 
   return {
     status,
     point: query.point,
-    primary: primaryZone ? toLink(primaryZone, holders) : null,
-    chain: chainZones.map((zone) => toLink(zone, holders)),
-    department,
-    alternatives: alternativeZones.map(({ zone, distance_m }) => ({ ...toLink(zone, holders), distance_m })),
+    primary: primaryZone ? linkOf(primaryZone) : null,
+    chain: chain.map(linkOf),
+    department: categoryId === null ? null : await departmentFor(db, categoryId, chain),
+    alternatives: alternatives.map(({ zone, distance_m }) => ({ ...linkOf(zone), distance_m })),
     nearest,
   }
 }
 
+export async function resolvePoint(db: Db, query: PointQuery): Promise<Resolution> {
+  return toPublicResolution(await resolvePointInternal(db, query))
+}
+
 /**
- * Many points at once, set-based: each chunk of points is one statement that joins them to
- * zone_part and keeps the most specific zone per point; jurisdictions are then walked up to their
- * fall-back party once per zone, and each Link is built once per zone and shared.
- * Runs in one repeatable-read transaction, so that every point sees the same data.
+ * Many points at once, set-based: the locator finds the covering zones of every point in a few
+ * statements, the rule chooses per point in memory, and each lookup after that (fall-back
+ * parties, holders, category routes) runs once per distinct zone, not per point; each link is
+ * built once per zone and shared. Runs in one repeatable-read transaction, so that every point
+ * sees the same data.
  */
-export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResult[]> {
+export async function resolveBatchInternal(db: Db, query: BatchQuery, locator: ZoneLocator = sqlZoneLocator): Promise<InternalBatchResult[]> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -181,63 +199,74 @@ export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResu
       await withoutJit(tx)
       const categoryId = await requireCategory(tx, query.category)
       const count = query.ids.length
-      const zoneOf = new Int32Array(count)
-      const viaOf = new Int32Array(count)
-      for (let start = 0; start < count; start += BATCH_CHUNK) {
-        const end = Math.min(start + BATCH_CHUNK, count)
-        const lons = Array.from(query.lons.subarray(start, end))
-        const lats = Array.from(query.lats.subarray(start, end))
-        const hits = await primaryZones(tx, lons, lats, categoryId)
-        for (let i = 0; i < hits.ords.length; i++) {
-          const index = start + hits.ords[i]! - 1
-          zoneOf[index] = hits.zoneIds[i]!
-          viaOf[index] = hits.viaIds[i] ?? 0
-        }
-      }
+      const { offsets, zoneIds, zones } = await locator.coveringMany(tx, query.lons, query.lats)
+      const routes = categoryId === null ? new Map<number, CategoryRoute>() : await categoryRoutes(tx, categoryId, [...zones.keys()])
+      const routesCategory = (zone: ResolvedZone) => routes.has(zone.id)
 
-      const refs = await zoneRefs(tx, [...new Set(zoneOf)].filter((id) => id !== 0))
-      const fallbackStarts = [...refs.values()].filter((zone) => !isOwnerKind(zone.kind)).map((zone) => zone.id)
-      const holderOf = await fallbackHolders(tx, fallbackStarts, query.at)
-      const missing = [...new Set(holderOf.values())].filter((id) => !refs.has(id))
-      for (const [id, zone] of await zoneRefs(tx, missing)) refs.set(id, zone)
-
-      const primaryOf = new Map<number, number>()
-      for (const zone of refs.values()) primaryOf.set(zone.id, isOwnerKind(zone.kind) ? zone.id : (holderOf.get(zone.id) ?? zone.id))
-      const holders = await holdersAt(tx, [...new Set(primaryOf.values())], query.at)
-      const links = new Map<number, Link>()
-      for (const id of new Set(primaryOf.values())) links.set(id, toLink(refs.get(id)!, holders))
-
-      const departments = new Map<number, PublicContact & { via: string }>()
-      if (categoryId !== null) {
-        const viaIds = [...new Set(viaOf)].filter((id) => id !== 0)
-        const viaRefs = await zoneRefs(tx, viaIds)
-        for (const [id, route] of await categoryRoutes(tx, categoryId, viaIds)) {
-          departments.set(id, { ...route, via: viaRefs.get(id)!.code })
-        }
-      }
-
-      // Points whose covering zones route nothing fall back to the routes their zone inherits.
-      let inherited = new Map<number, PublicContact & { via: string }>()
-      if (categoryId !== null) {
-        const unrouted = new Set<number>()
-        for (let index = 0; index < count; index++) if (viaOf[index] === 0 && zoneOf[index] !== 0) unrouted.add(zoneOf[index]!)
-        inherited = await inheritedCategoryRoutes(tx, categoryId, [...unrouted])
-      }
-
-      const results: BatchResult[] = new Array(count)
+      // The rule, point by point; points covered by the same zones, listed in the same order (most
+      // points of one grid), share one outcome.
+      const statuses: ResolveStatus[] = new Array(count)
+      const starts: (ResolvedZone | null)[] = new Array(count)
+      const sources: DepartmentSource<ResolvedZone>[] = new Array(count)
+      const decided = new Map<string, { status: ResolveStatus; start: ResolvedZone | null; source: DepartmentSource<ResolvedZone> }>()
       for (let index = 0; index < count; index++) {
-        const zoneId = zoneOf[index]!
-        const zone = zoneId === 0 ? undefined : refs.get(zoneId)
-        const result: BatchResult = {
+        const ids = zoneIds.subarray(offsets[index]!, offsets[index + 1]!)
+        const key = ids.join(',')
+        let decision = decided.get(key)
+        if (decision === undefined) {
+          const outcome = applyResolutionRule(Array.from(ids, (id) => zones.get(id)!))
+          const source = categoryId === null ? null : departmentSource(outcome.chain, routesCategory)
+          decision = { status: outcome.status, start: outcome.start, source }
+          decided.set(key, decision)
+        }
+        statuses[index] = decision.status
+        starts[index] = decision.start
+        sources[index] = decision.source
+      }
+
+      const fallbackStarts = new Set<number>()
+      for (let index = 0; index < count; index++) if (statuses[index] === 'fallback') fallbackStarts.add(starts[index]!.id)
+      const holderOf = await fallbackHolders(tx, [...fallbackStarts], query.at)
+      const missing = [...new Set(holderOf.values())].filter((id) => !zones.has(id))
+      for (const [id, zone] of await zoneRefs(tx, missing)) zones.set(id, zone)
+      const primaryOf = new Map<number, ResolvedZone>()
+      for (const start of starts) {
+        if (!start || primaryOf.has(start.id)) continue
+        if (!fallbackStarts.has(start.id)) primaryOf.set(start.id, start)
+        else {
+          const holderId = holderOf.get(start.id)
+          primaryOf.set(start.id, fallbackPrimary(start, holderId === undefined ? undefined : zones.get(holderId)))
+        }
+      }
+      const primaryIds = [...new Set([...primaryOf.values()].map((zone) => zone.id))]
+      const holders = await holdersAt(tx, primaryIds, query.at)
+      const links = new Map<number, InternalLink>(primaryIds.map((id) => [id, { zone: zones.get(id)!, holders: holders.get(id)! }]))
+
+      let inherited = new Map<number, CategoryRoute>()
+      if (categoryId !== null) {
+        const inheritors = new Set<number>()
+        for (const source of sources) if (source && 'inheritedBy' in source) inheritors.add(source.inheritedBy.id)
+        inherited = await inheritedCategoryRoutes(tx, categoryId, [...inheritors])
+      }
+
+      const results: InternalBatchResult[] = new Array(count)
+      for (let index = 0; index < count; index++) {
+        const start = starts[index]
+        const result: InternalBatchResult = {
           id: query.ids[index]!,
-          status: !zone ? 'outside' : isOwnerKind(zone.kind) ? 'owned' : 'fallback',
-          primary: zone ? links.get(primaryOf.get(zone.id)!)! : null,
+          status: statuses[index]!,
+          primary: start ? links.get(primaryOf.get(start.id)!.id)! : null,
         }
         if (categoryId !== null) {
-          result.department = departments.get(viaOf[index]!) ?? (zone ? (inherited.get(zone.id) ?? null) : null)
+          const source = sources[index] ?? null
+          result.department = source === null ? null : 'via' in source ? routes.get(source.via.id)! : (inherited.get(source.inheritedBy.id) ?? null)
         }
         results[index] = result
       }
       return results
     })
+}
+
+export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResult[]> {
+  return toPublicBatchResults(await resolveBatchInternal(db, query))
 }
