@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { DbOrTx, ZoneKind } from '../db/database.js'
+import type { DbOrTx } from '../db/database.js'
+import type { ZoneKind } from '../kernel/zone-kinds.js'
 import { geomFromGeoJson, type Geometry } from '../db/geo-sql.js'
 import { diffAudits } from './audit-diff.js'
 import type { AuditEffect, CoverageReport, JurisdictionEffect } from './coverage.schemas.js'

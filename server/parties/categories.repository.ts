@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { DbOrTx, ZoneKind } from '../db/database.js'
+import type { DbOrTx } from '../db/database.js'
+import type { ZoneKind } from '../kernel/zone-kinds.js'
 
 export interface CategoryRow {
   id: number

@@ -1,4 +1,5 @@
-import type { DbOrTx, ZoneKind, ZoneRow } from '../db/database.js'
+import type { DbOrTx, ZoneRow } from '../db/database.js'
+import type { ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound } from '../errors.js'
 import { holdersAt, type Holders } from '../db/holders.js'

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRow } from '../db/database.js'
+import { zoneRowColumns, type DbOrTx, type ZoneRow } from '../db/database.js'
+import { type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 
 /** Read-only queries behind a signboard; geometry for drawing comes back in a metric CRS. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { DbOrTx as Db, Duty, ZoneKind } from '../db/database.js'
+import type { DbOrTx as Db } from '../db/database.js'
+import type { Duty, ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { chunks } from './transfer.repository.js'
 

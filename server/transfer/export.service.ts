@@ -1,4 +1,5 @@
-import { zoneKinds, type Db, type DbOrTx, type Duty, type ZoneKind } from '../db/database.js'
+import { type Db, type DbOrTx } from '../db/database.js'
+import { zoneKinds, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, notFound } from '../errors.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { parentRules } from '../zones/zone-rules.js'

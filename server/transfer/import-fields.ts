@@ -1,4 +1,4 @@
-import type { Duty, ZoneKind } from '../db/database.js'
+import type { Duty, ZoneKind } from '../kernel/zone-kinds.js'
 import type { ErrorDetail } from '../errors.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
 import { isInstantInRange } from '../kernel/time.js'

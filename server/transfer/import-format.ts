@@ -1,4 +1,4 @@
-import { zoneKinds, type ZoneKind } from '../db/database.js'
+import { zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
 import { codeProblem, defaultChiefRole, isLineKind, parentRules } from '../zones/zone-rules.js'

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { zoneKinds, type Db, type DbOrTx, type Duty, type PartyType, type ZoneKind } from '../db/database.js'
+import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
+import { zoneKinds, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { DbOrTx, Duty, PartyRow as StoredPartyRow, PartyType, ZoneKind } from '../db/database.js'
+import type { DbOrTx, PartyRow as StoredPartyRow, PartyType } from '../db/database.js'
+import type { Duty, ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import type { ErrorDetail } from '../errors.js'
 import { cleanGeometry, sqlGeometryProblemsBatch } from '../zones/zone-checks.js'

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
-import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRef, type ZoneRow } from '../db/database.js'
+import { zoneRowColumns, type DbOrTx, type ZoneRef, type ZoneRow } from '../db/database.js'
+import { type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { emptyHolders, holdersAt, type Holders } from '../db/holders.js'
 import { containsPattern, idsIn } from '../db/sql-lists.js'
