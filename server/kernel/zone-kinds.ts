@@ -174,6 +174,7 @@ export function answeringDuties(kind: ZoneKind): readonly Duty[] {
   return facts.family === 'jurisdiction' ? ['fallback'] : facts.duties.filter((duty) => duty !== 'department')
 }
 
+export const isDuty = (value: unknown): value is Duty => typeof value === 'string' && (duties as readonly string[]).includes(value)
 export const isZoneKind = (value: unknown): value is ZoneKind => typeof value === 'string' && (zoneKinds as readonly string[]).includes(value)
 export const isJurisdictionKind = (kind: ZoneKind): boolean => zoneKindTable[kind].family === 'jurisdiction'
 export const isOwnerKind = (kind: ZoneKind): boolean => zoneKindTable[kind].family === 'owner'
