@@ -1,10 +1,9 @@
 import { sql } from 'kysely'
 import { zoneRowColumns, type DbOrTx, type ZoneRow } from '../db/database.js'
-import { type ZoneKind } from '../kernel/zone-kinds.js'
 import { areaOnGround, asGeoJson, covers, envelope, intersection, lengthM, pointOnSurface, SRID, transform, xOf, yOf, type Geometry } from '../db/geo-sql.js'
 import { kindIn, kindRank } from '../db/kind-sql.js'
 import { ancestorsOf, subtreeOf } from '../db/zone-tree.js'
-import { jurisdictionKinds, lineKinds, signboardKinds } from '../kernel/zone-kinds.js'
+import { jurisdictionKinds, lineKinds, signboardKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 
 /** Read-only queries behind a signboard; geometry for drawing comes back in a metric CRS. */
 
