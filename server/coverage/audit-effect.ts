@@ -1,6 +1,9 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { DbOrTx, ZoneKind } from '../db/database.js'
-import { geomFromGeoJson, type Geometry } from '../db/geo-sql.js'
+import type { DbOrTx } from '../db/database.js'
+import type { ZoneKind } from '../kernel/zone-kinds.js'
+import { geomFromGeoJson, interiorsMeet, type Geometry } from '../db/geo-sql.js'
+import { kindIn, kindRank } from '../db/kind-sql.js'
+import { ancestorsOf } from '../db/zone-tree.js'
 import { diffAudits } from './audit-diff.js'
 import type { AuditEffect, CoverageReport, JurisdictionEffect } from './coverage.schemas.js'
 import { auditJurisdiction } from './coverage.service.js'
@@ -26,10 +29,13 @@ export interface ZonePlace {
 
 /** A zone that reaches into more jurisdictions than this is audited in the first few only. */
 const MAX_REACHED = 4
-/** Parent links are acyclic by construction; the bound only keeps a broken row from looping. */
-const MAX_DEPTH = 16
+/**
+ * The levels an audit runs at, preferred first: the sub-district runs the street-chief system;
+ * where there is none, the district.
+ */
+const auditedKinds: readonly ZoneKind[] = ['subdistrict', 'district']
 
-const selfAudited = (kind: ZoneKind) => kind === 'subdistrict' || kind === 'district'
+const selfAudited = (kind: ZoneKind) => auditedKinds.includes(kind)
 
 /**
  * The jurisdictions whose audit a change at these places can move: for each, the nearest
@@ -61,14 +67,9 @@ export async function affectedJurisdictions(db: DbOrTx, places: ZonePlace[]): Pr
 /** The nearest sub-district on the parent chain starting at (and including) `startId`, else the nearest district. */
 async function nearestJurisdictionFrom(db: DbOrTx, startId: number): Promise<number | null> {
   const { rows } = await sql<{ id: number }>`
-    WITH RECURSIVE chain(id, kind, parent_id, depth) AS (
-      SELECT id, kind, parent_id, 0 FROM zone WHERE id = ${startId}
-      UNION ALL
-      SELECT p.id, p.kind, p.parent_id, c.depth + 1 FROM zone p JOIN chain c ON p.id = c.parent_id
-      WHERE c.depth < ${MAX_DEPTH}
-    )
-    SELECT id FROM chain WHERE kind IN ('subdistrict', 'district')
-    ORDER BY kind = 'district', depth
+    WITH RECURSIVE ${ancestorsOf('chain', [startId])}
+    SELECT z.id FROM chain JOIN zone z USING (id) WHERE ${kindIn(sql.ref('z.kind'), auditedKinds)}
+    ORDER BY ${kindRank(sql.ref('z.kind'), auditedKinds)}, chain.depth
     LIMIT 1`.execute(db)
   return rows[0]?.id ?? null
 }
@@ -77,11 +78,11 @@ async function jurisdictionsReaching(db: DbOrTx, shape: RawBuilder<unknown>): Pr
   const { rows } = await sql<{ id: number; kind: string }>`
     WITH shape AS (SELECT ${shape} AS g)
     SELECT j.id, j.kind FROM zone j, shape
-    WHERE j.kind IN ('subdistrict', 'district') AND shape.g IS NOT NULL
-      AND ST_Intersects(j.area, shape.g) AND NOT ST_Touches(j.area, shape.g)
-    ORDER BY j.kind = 'district', j.code
+    WHERE ${kindIn(sql.ref('j.kind'), auditedKinds)} AND shape.g IS NOT NULL
+      AND ${interiorsMeet(sql.ref('j.area'), sql.ref('shape.g'))}
+    ORDER BY ${kindRank(sql.ref('j.kind'), auditedKinds)}, j.code
     LIMIT ${MAX_REACHED * 2}`.execute(db)
-  const subdistricts = rows.filter((row) => row.kind === 'subdistrict')
+  const subdistricts = rows.filter((row) => row.kind === auditedKinds[0])
   return (subdistricts.length > 0 ? subdistricts : rows).slice(0, MAX_REACHED).map((row) => row.id)
 }
 

@@ -1,7 +1,13 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx, ZoneRef } from '../db/database.js'
-import type { Geometry } from '../db/geo-sql.js'
+import {
+  areaOnGround, asGeoJson, coveredBy, difference, interiorsMeet, intersection, intersects, lengthM, linesOf, partsOf, polygonsOf, touches, unionOf,
+  type Geometry,
+} from '../db/geo-sql.js'
 import { assignmentInForce } from '../db/holders.js'
+import { kindIn, kindRank } from '../db/kind-sql.js'
+import { ancestorsOf, subtreeOf } from '../db/zone-tree.js'
+import { answeringDuties, jurisdictionKinds, ownerKinds, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 
 /**
  * The audit's SQL. Every query starts from the same scope (the jurisdiction, its subtree by
@@ -23,32 +29,20 @@ interface Totals {
   total_amount: number
 }
 
+/** The kind whose zones must tile a jurisdiction: its gaps, overlaps and spills are theirs. */
+const tilingKind: ZoneKind = 'grid'
+/** Owner zones other than the tiles (streets, segments, frontages): judged by what they reach. */
+const reachingKinds = ownerKinds.filter((kind) => kind !== tilingKind)
 
-/**
- * Zones are planar in lon/lat: ST_Covers and the overlay functions treat an edge as a straight line
- * in degrees, while geography treats it as a geodesic. The two part where one grid has a vertex on
- * a long shared edge and its neighbour does not: a sliver of zero planar area measures as 100 m² or
- * more as geodesics (a 3 km diagonal gives ~130 m²). Densifying to 0.001° (~100 m) first makes the
- * measurement follow the planar edges to well under 0.01 m², and changes real areas by ~1e-8.
- */
-const DENSIFY_DEGREES = 0.001
-
-/** Area on the ground, in m², of a planar lon/lat geometry (see DENSIFY_DEGREES). */
-function areaOnGround(geometry: RawBuilder<unknown>): RawBuilder<number> {
-  return sql<number>`ST_Area(ST_Segmentize(${geometry}, ${sql.lit(DENSIFY_DEGREES)})::geography)`
-}
-const geom = sql`geom`
+const geom = sql.ref('geom')
+const area = (alias: string) => sql.ref(`${alias}.area`)
 
 /** The jurisdiction, its descendants, and the grids among them. */
 function auditScope(jurisdictionId: number): RawBuilder<unknown> {
   return sql`
-    subtree AS (
-      SELECT id FROM zone WHERE id = ${jurisdictionId}
-      UNION
-      SELECT child.id FROM zone child JOIN subtree ON child.parent_id = subtree.id
-    ),
+    ${subtreeOf('subtree', jurisdictionId)},
     jurisdiction AS (SELECT area FROM zone WHERE id = ${jurisdictionId}),
-    grid AS (SELECT z.id, z.code, z.area FROM zone z JOIN subtree USING (id) WHERE z.kind = 'grid')`
+    grid AS (SELECT z.id, z.code, z.area FROM zone z JOIN subtree USING (id) WHERE z.kind = ${tilingKind})`
 }
 
 /**
@@ -59,20 +53,20 @@ function auditScope(jurisdictionId: number): RawBuilder<unknown> {
 function linesAndFrontagesInScope(): RawBuilder<unknown> {
   return sql`
     reaching AS (
-      SELECT z.id FROM zone z JOIN subtree USING (id) WHERE z.kind IN ('street', 'segment', 'frontage')
+      SELECT z.id FROM zone z JOIN subtree USING (id) WHERE ${kindIn(sql.ref('z.kind'), reachingKinds)}
       UNION
       SELECT z.id FROM zone z, jurisdiction j
-      WHERE z.kind IN ('street', 'segment', 'frontage')
-        AND ST_Intersects(z.area, j.area)
+      WHERE ${kindIn(sql.ref('z.kind'), reachingKinds)}
+        AND ${intersects(area('z'), area('j'))}
         -- The exact test is the costly one, so it runs only for zones from outside the subtree.
         AND z.id NOT IN (SELECT id FROM subtree)
-        AND NOT ST_Touches(z.area, j.area)
+        AND NOT ${touches(area('z'), area('j'))}
     )`
 }
 
 export async function findZoneById(db: DbOrTx, id: number): Promise<(ZoneRef & { area_m2: number }) | undefined> {
   const { rows } = await sql<ZoneRef & { area_m2: number }>`
-    SELECT id, kind, code, name, ${areaOnGround(sql`area`)} AS area_m2 FROM zone WHERE id = ${id}`.execute(db)
+    SELECT id, kind, code, name, ${areaOnGround(sql.ref('area'))} AS area_m2 FROM zone WHERE id = ${id}`.execute(db)
   return rows[0]
 }
 
@@ -84,8 +78,8 @@ export async function listJurisdictions(db: DbOrTx) {
   const { rows } = await sql<{ id: number; kind: 'district' | 'subdistrict' | 'community'; code: string; name: string; parent_code: string | null }>`
     SELECT z.id, z.kind, z.code, z.name, p.code AS parent_code
     FROM zone z LEFT JOIN zone p ON p.id = z.parent_id
-    WHERE z.kind IN ('district', 'subdistrict', 'community')
-    ORDER BY array_position(ARRAY['district', 'subdistrict', 'community'], z.kind), z.code`.execute(db)
+    WHERE ${kindIn(sql.ref('z.kind'), jurisdictionKinds)}
+    ORDER BY ${kindRank(sql.ref('z.kind'))}, z.code`.execute(db)
   return rows
 }
 
@@ -105,14 +99,13 @@ export async function countScope(db: DbOrTx, jurisdictionId: number) {
 export async function selectGaps(db: DbOrTx, jurisdictionId: number, limits: AuditLimits) {
   const { rows } = await sql<{ area_m2: number; geometry: Geometry } & Totals>`
     WITH RECURSIVE ${auditScope(jurisdictionId)},
-    grid_union AS (SELECT ST_Union(area) AS area FROM grid),
+    grid_union AS (SELECT ${unionOf(sql.ref('area'))} AS area FROM grid),
     piece AS (
-      SELECT (ST_Dump(ST_CollectionExtract(
-        CASE WHEN u.area IS NULL THEN j.area ELSE ST_Difference(j.area, u.area) END, 3))).geom AS geom
+      SELECT ${partsOf(polygonsOf(sql`CASE WHEN u.area IS NULL THEN j.area ELSE ${difference(area('j'), area('u'))} END`))} AS geom
       FROM jurisdiction j CROSS JOIN grid_union u
     ),
     measured AS (SELECT geom, ${areaOnGround(geom)} AS area_m2 FROM piece)
-    SELECT area_m2, ST_AsGeoJSON(geom, 7)::json AS geometry,
+    SELECT area_m2, ${asGeoJson(geom)} AS geometry,
       count(*) OVER () AS total, sum(area_m2) OVER () AS total_amount
     FROM measured WHERE area_m2 > ${limits.areaToleranceM2}
     ORDER BY area_m2 DESC
@@ -125,11 +118,11 @@ export async function selectOverlaps(db: DbOrTx, jurisdictionId: number, limits:
   const { rows } = await sql<{ a: string; b: string; area_m2: number; geometry: Geometry } & Totals>`
     WITH RECURSIVE ${auditScope(jurisdictionId)},
     pair AS (
-      SELECT a.code AS a, b.code AS b, ST_CollectionExtract(ST_Intersection(a.area, b.area), 3) AS geom
-      FROM grid a JOIN grid b ON a.code < b.code AND ST_Intersects(a.area, b.area) AND NOT ST_Touches(a.area, b.area)
+      SELECT a.code AS a, b.code AS b, ${polygonsOf(intersection(area('a'), area('b')))} AS geom
+      FROM grid a JOIN grid b ON a.code < b.code AND ${interiorsMeet(area('a'), area('b'))}
     ),
     measured AS (SELECT a, b, geom, ${areaOnGround(geom)} AS area_m2 FROM pair)
-    SELECT a, b, area_m2, ST_AsGeoJSON(geom, 7)::json AS geometry,
+    SELECT a, b, area_m2, ${asGeoJson(geom)} AS geometry,
       count(*) OVER () AS total, sum(area_m2) OVER () AS total_amount
     FROM measured WHERE area_m2 > ${limits.areaToleranceM2}
     ORDER BY a, b
@@ -142,12 +135,12 @@ export async function selectSpills(db: DbOrTx, jurisdictionId: number, limits: A
   const { rows } = await sql<{ grid: string; area_m2: number; geometry: Geometry } & Totals>`
     WITH RECURSIVE ${auditScope(jurisdictionId)},
     outside AS (
-      SELECT g.code, ST_CollectionExtract(ST_Difference(g.area, j.area), 3) AS geom
+      SELECT g.code, ${polygonsOf(difference(area('g'), area('j')))} AS geom
       FROM grid g CROSS JOIN jurisdiction j
-      WHERE NOT ST_CoveredBy(g.area, j.area)
+      WHERE NOT ${coveredBy(area('g'), area('j'))}
     ),
     measured AS (SELECT code, geom, ${areaOnGround(geom)} AS area_m2 FROM outside)
-    SELECT code AS grid, area_m2, ST_AsGeoJSON(geom, 7)::json AS geometry,
+    SELECT code AS grid, area_m2, ${asGeoJson(geom)} AS geometry,
       count(*) OVER () AS total, sum(area_m2) OVER () AS total_amount
     FROM measured WHERE area_m2 > ${limits.areaToleranceM2}
     ORDER BY code
@@ -165,33 +158,32 @@ export async function selectUncoveredStreets(db: DbOrTx, jurisdictionId: number,
     WITH RECURSIVE ${auditScope(jurisdictionId)}, ${linesAndFrontagesInScope()},
     street AS (
       SELECT z.id, z.code, z.name,
-        CASE WHEN ST_CoveredBy(z.centerline, j.area) THEN z.centerline
-             ELSE ST_CollectionExtract(ST_Intersection(z.centerline, j.area), 2) END AS line
+        CASE WHEN ${coveredBy(sql.ref('z.centerline'), area('j'))} THEN z.centerline
+             ELSE ${linesOf(intersection(sql.ref('z.centerline'), area('j')))} END AS line
       FROM zone z JOIN reaching USING (id) CROSS JOIN jurisdiction j
       WHERE z.kind = 'street'
     ),
     -- Materialized: inlined, the planner re-runs the union once per street.
     segment_union AS MATERIALIZED (
-      SELECT s.parent_id AS street_id, ST_Union(s.area) AS area
+      SELECT s.parent_id AS street_id, ${unionOf(area('s'))} AS area
       FROM zone s JOIN street ON street.id = s.parent_id
       WHERE s.kind = 'segment'
       GROUP BY s.parent_id
     ),
     piece AS (
-      SELECT st.code, st.name, (ST_Dump(ST_CollectionExtract(
-        CASE WHEN su.area IS NULL THEN st.line ELSE ST_Difference(st.line, su.area) END, 2))).geom AS geom
+      SELECT st.code, st.name, ${partsOf(linesOf(sql`CASE WHEN su.area IS NULL THEN st.line ELSE ${difference(sql.ref('st.line'), area('su'))} END`))} AS geom
       FROM street st LEFT JOIN segment_union su ON su.street_id = st.id
       WHERE NOT ST_IsEmpty(st.line)
     ),
     kept AS (
-      SELECT code, name, geom, ST_Length(geom::geography) AS length_m FROM piece
-      WHERE ST_Length(geom::geography) > ${limits.lengthToleranceM}
+      SELECT code, name, geom, ${lengthM(geom)} AS length_m FROM piece
+      WHERE ${lengthM(geom)} > ${limits.lengthToleranceM}
     ),
     per_street AS (
       SELECT code, name, sum(length_m) AS length_m, ST_LineMerge(ST_Collect(geom)) AS geom
       FROM kept GROUP BY code, name
     )
-    SELECT code AS street, name, length_m, ST_AsGeoJSON(geom, 7)::json AS geometry,
+    SELECT code AS street, name, length_m, ${asGeoJson(geom)} AS geometry,
       count(*) OVER () AS total, sum(length_m) OVER () AS total_amount
     FROM per_street
     ORDER BY code
@@ -200,18 +192,17 @@ export async function selectUncoveredStreets(db: DbOrTx, jurisdictionId: number,
 }
 
 /**
- * Zones in scope with no current holder of the duty their kind needs: jurisdictions a fall-back
- * party, frontages a merchant (or a chief), everything else a chief.
+ * Zones in scope with no current holder of a duty their kind answers through (the kind table's
+ * answeringDuties): jurisdictions a fall-back party, frontages a merchant (or a chief), everything
+ * else a chief. The first of those duties is the one reported missing.
  */
 export async function selectUnassignedZones(db: DbOrTx, jurisdictionId: number, limits: AuditLimits) {
   const { rows } = await sql<{ code: string; kind: string; name: string; missing: 'chief' | 'fallback' | 'merchant' } & Totals>`
     WITH RECURSIVE ${auditScope(jurisdictionId)}, ${linesAndFrontagesInScope()},
+    answering (kind, missing, duties) AS (VALUES ${answeringRows()}),
     required AS (
-      SELECT z.id, z.code, z.kind, z.name,
-        CASE WHEN z.kind IN ('district', 'subdistrict', 'community') THEN 'fallback'
-             WHEN z.kind = 'frontage' THEN 'merchant'
-             ELSE 'chief' END AS missing
-      FROM zone z
+      SELECT z.id, z.code, z.kind, z.name, answering.missing, answering.duties
+      FROM zone z JOIN answering USING (kind)
       WHERE z.id IN (SELECT id FROM subtree UNION SELECT id FROM reaching)
     )
     SELECT r.code, r.kind, r.name, r.missing, count(*) OVER () AS total, 0 AS total_amount
@@ -219,12 +210,22 @@ export async function selectUnassignedZones(db: DbOrTx, jurisdictionId: number, 
     WHERE NOT EXISTS (
       SELECT 1 FROM assignment a
       WHERE a.zone_id = r.id
-        AND (a.duty = r.missing OR (r.kind = 'frontage' AND a.duty = 'chief'))
+        AND a.duty = ANY(r.duties)
         AND ${assignmentInForce()}
     )
-    ORDER BY array_position(ARRAY['district', 'subdistrict', 'community', 'grid', 'street', 'segment', 'frontage'], r.kind), r.code
+    ORDER BY ${kindRank(sql.ref('r.kind'))}, r.code
     LIMIT ${limits.fetch}`.execute(db)
   return rows
+}
+
+/** One row per kind: (kind, the duty reported missing, every duty that answers). */
+function answeringRows(): RawBuilder<unknown> {
+  return sql.join(
+    zoneKinds.map((kind) => {
+      const duties = answeringDuties(kind)
+      return sql`(${kind}::text, ${duties[0]!}::text, ${[...duties]}::text[])`
+    }),
+  )
 }
 
 /**
@@ -235,16 +236,9 @@ export async function selectUnassignedZones(db: DbOrTx, jurisdictionId: number, 
 export async function selectUnassignedCategories(db: DbOrTx, jurisdictionId: number, limits: AuditLimits) {
   const { rows } = await sql<{ name: string } & Totals>`
     WITH RECURSIVE ${auditScope(jurisdictionId)},
-    ancestor AS (
-      SELECT id, parent_id FROM zone WHERE id = ${jurisdictionId}
-      UNION
-      SELECT p.id, p.parent_id FROM zone p JOIN ancestor ON p.id = ancestor.parent_id
-    ),
-    grid_chain AS (
-      SELECT g.id AS grid_id, z.id AS zone_id, z.parent_id FROM grid g JOIN zone z ON z.id = g.id
-      UNION
-      SELECT c.grid_id, p.id, p.parent_id FROM grid_chain c JOIN zone p ON p.id = c.parent_id
-    )
+    ${ancestorsOf('ancestor', [jurisdictionId])},
+    -- Each grid and the zones above it: start_id the grid, id the zone on its chain.
+    ${ancestorsOf('grid_chain', sql`(SELECT id FROM grid)`)}
     SELECT c.name, count(*) OVER () AS total, 0 AS total_amount
     FROM category c
     WHERE NOT EXISTS (
@@ -253,8 +247,8 @@ export async function selectUnassignedCategories(db: DbOrTx, jurisdictionId: num
         NOT EXISTS (SELECT 1 FROM grid)
         OR EXISTS (
           SELECT 1 FROM grid g WHERE NOT EXISTS (
-            SELECT 1 FROM grid_chain gc JOIN category_route r ON r.zone_id = gc.zone_id
-            WHERE gc.grid_id = g.id AND r.category_id = c.id)))
+            SELECT 1 FROM grid_chain gc JOIN category_route r ON r.zone_id = gc.id
+            WHERE gc.start_id = g.id AND r.category_id = c.id)))
     ORDER BY c.name
     LIMIT ${limits.fetch}`.execute(db)
   return rows

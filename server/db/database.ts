@@ -3,8 +3,10 @@ import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kys
 import { duties, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 
 /** The typed shape of the schema in sql/. Geometry columns are read through helpers in geo-sql.ts. */
-export type { Duty, ZoneKind }
-export { zoneKinds, jurisdictionKinds, lineKinds } from '../kernel/zone-kinds.js'
+// Kinds come from the kernel. These two re-exports stay only until server/resolve/resolve.schemas.ts,
+// the zones/signboards/transfer schemas and scripts/bench-resolve.ts (other owners) import them from there.
+export { zoneKinds } from '../kernel/zone-kinds.js'
+export type { ZoneKind }
 
 /** Parties are typed by the duty they can fill. */
 export const partyTypes = duties
@@ -73,6 +75,21 @@ export interface CategoryRouteTable {
   department_id: number
 }
 
+/** sql/003: the kinds the database knows, the same rows as server/kernel/zone-kinds.ts. */
+export interface ZoneKindTable {
+  kind: ZoneKind
+  geometry: 'area' | 'line'
+  family: 'jurisdiction' | 'owner'
+  chain_order: number
+}
+
+/** sql/002: the duties (职责) printed on each kind's signboards, editable by planners. */
+export interface DutyTextTable {
+  kind: ZoneKind
+  text: string
+  updated_at: Generated<Date>
+}
+
 export interface Database {
   zone: ZoneTable
   zone_part: ZonePartTable
@@ -80,6 +97,8 @@ export interface Database {
   assignment: AssignmentTable
   category: CategoryTable
   category_route: CategoryRouteTable
+  zone_kind: ZoneKindTable
+  duty_text: DutyTextTable
 }
 
 export type Db = Kysely<Database>

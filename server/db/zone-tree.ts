@@ -15,12 +15,14 @@ export const MAX_TREE_DEPTH = 32
 
 /**
  * Columns `(start_id, id, parent_id, depth)`: every start zone itself at depth 0, then each of
- * its ancestors, one row per level. Starts that do not exist give no rows.
+ * its ancestors, one row per level. Starts that do not exist give no rows. The starts are ids, or
+ * a subquery of ids (`(SELECT id FROM grid)`, an earlier expression of the same WITH).
  */
-export function ancestorsOf(name: string, startIds: readonly number[]): RawBuilder<unknown> {
+export function ancestorsOf(name: string, startIds: readonly number[] | RawBuilder<unknown>): RawBuilder<unknown> {
+  const isStart = isIdList(startIds) ? sql`z.id = ANY(${[...startIds]}::int4[])` : sql`z.id IN ${startIds}`
   return sql`${sql.id(name)} (start_id, id, parent_id, depth) AS (
     SELECT z.id AS start_id, z.id, z.parent_id, 0 AS depth
-    FROM zone z WHERE z.id = ANY(${[...startIds]}::int4[])
+    FROM zone z WHERE ${isStart}
     UNION ALL
     SELECT walk.start_id, parent.id, parent.parent_id, walk.depth + 1
     FROM ${sql.id(name)} walk JOIN zone parent ON parent.id = walk.parent_id
@@ -38,3 +40,5 @@ export function subtreeOf(name: string, rootId: number): RawBuilder<unknown> {
     FROM zone child JOIN ${sql.id(name)} walk ON child.parent_id = walk.id
     WHERE walk.depth < ${sql.lit(MAX_TREE_DEPTH)})`
 }
+
+const isIdList = (value: readonly number[] | RawBuilder<unknown>): value is readonly number[] => Array.isArray(value)

@@ -34,15 +34,20 @@ export interface ZoneKindFacts {
   duties: readonly Duty[]
   /** The role a chief of this kind of zone has unless the assignment names another. */
   chiefRole: string
-  /** The signboard (公示牌) made for this kind, or null where none is made. */
-  signboard: { title: string; batch: boolean } | null
+  /**
+   * The signboard (公示牌) made for this kind, or null where none is made. `preference`: where
+   * kinds share a code, the board of the lowest one is printed unless the request names a kind.
+   * `batch`: printed in batches for every such zone under a jurisdiction.
+   */
+  signboard: { title: string; batch: boolean; preference: number } | null
   /** CJ/T 213-2005 code digits, where the kind's code extends its parent's. */
   cjt?: { parent: ZoneKind; parentDigits: number; digits: number }
   /** How the map draws it. */
   map: { colour: string; lineWidth?: number }
 }
 
-export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
+// `satisfies`, not a type annotation, so that types such as SignboardKind can be read off the rows.
+export const zoneKindTable = {
   district: {
     label: { zh: '区/县', en: 'District' },
     geometry: 'area',
@@ -78,7 +83,7 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     parentRequired: true,
     duties: ['chief', 'department', 'fallback'],
     chiefRole: '社区书记',
-    signboard: { title: '社区责任公示牌', batch: false },
+    signboard: { title: '社区责任公示牌', preference: 3, batch: false },
     cjt: { parent: 'subdistrict', parentDigits: 9, digits: 12 },
     map: { colour: '#5d4037', lineWidth: 1.5 },
   },
@@ -91,7 +96,7 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     parentRequired: true,
     duties: ['chief', 'department'],
     chiefRole: '网格长',
-    signboard: { title: '网格长公示牌', batch: true },
+    signboard: { title: '网格长公示牌', preference: 2, batch: true },
     cjt: { parent: 'community', parentDigits: 12, digits: 14 },
     map: { colour: '#1e88e5', lineWidth: 1.2 },
   },
@@ -104,7 +109,7 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     parentRequired: false,
     duties: ['chief', 'department'],
     chiefRole: '街长',
-    signboard: { title: '街长公示牌', batch: true },
+    signboard: { title: '街长公示牌', preference: 0, batch: true },
     map: { colour: '#43a047', lineWidth: 2 },
   },
   segment: {
@@ -116,7 +121,7 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     parentRequired: true,
     duties: ['chief', 'department'],
     chiefRole: '段长',
-    signboard: { title: '段长公示牌', batch: true },
+    signboard: { title: '段长公示牌', preference: 1, batch: true },
     map: { colour: '#f4511e', lineWidth: 4 },
   },
   frontage: {
@@ -132,9 +137,15 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     signboard: null,
     map: { colour: '#8e24aa' },
   },
-}
+} as const satisfies Record<ZoneKind, ZoneKindFacts>
 
 export const kindFacts = (kind: ZoneKind): ZoneKindFacts => zoneKindTable[kind]
+
+type Table = typeof zoneKindTable
+/** Kinds a signboard is made for. */
+export type SignboardKind = { [K in ZoneKind]: Table[K]['signboard'] extends null ? never : K }[ZoneKind]
+/** Kinds whose signboards are printed in batches. */
+export type BatchKind = { [K in ZoneKind]: Table[K]['signboard'] extends { batch: true } ? K : never }[ZoneKind]
 
 const kindsWhere = (test: (facts: ZoneKindFacts) => boolean): ZoneKind[] => zoneKinds.filter((kind) => test(zoneKindTable[kind]))
 
@@ -147,8 +158,23 @@ export const ownerKinds: readonly ZoneKind[] = kindsWhere((facts) => facts.famil
 /** Zones drawn as a centre line and a width. */
 export const lineKinds: readonly ZoneKind[] = kindsWhere((facts) => facts.geometry === 'line')
 /** Kinds a signboard is made for, in the order a code shared by several kinds prefers them. */
-export const signboardKinds: readonly ZoneKind[] = chainKinds.filter((kind) => zoneKindTable[kind].signboard !== null)
+export const signboardKinds = zoneKinds
+  .filter((kind): kind is SignboardKind => zoneKindTable[kind].signboard !== null)
+  .sort((a, b) => zoneKindTable[a].signboard.preference - zoneKindTable[b].signboard.preference) as readonly SignboardKind[]
+/** Kinds printed in batches, in the same order. */
+export const batchKinds = signboardKinds.filter((kind): kind is BatchKind => zoneKindTable[kind].signboard.batch) as readonly BatchKind[]
 
+/**
+ * The duties any one of which, held now, counts a zone as answered for in the coverage audit
+ * (DESIGN §5), the first named when none is: a jurisdiction answers through its fall-back party,
+ * any other zone through its duties other than the department (a frontage's merchant or chief).
+ */
+export function answeringDuties(kind: ZoneKind): readonly Duty[] {
+  const facts = kindFacts(kind)
+  return facts.family === 'jurisdiction' ? ['fallback'] : facts.duties.filter((duty) => duty !== 'department')
+}
+
+export const isDuty = (value: unknown): value is Duty => typeof value === 'string' && (duties as readonly string[]).includes(value)
 export const isZoneKind = (value: unknown): value is ZoneKind => typeof value === 'string' && (zoneKinds as readonly string[]).includes(value)
 export const isJurisdictionKind = (kind: ZoneKind): boolean => zoneKindTable[kind].family === 'jurisdiction'
 export const isOwnerKind = (kind: ZoneKind): boolean => zoneKindTable[kind].family === 'owner'

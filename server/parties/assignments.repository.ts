@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { DbOrTx, Duty, PartyType } from '../db/database.js'
+import type { DbOrTx, PartyType } from '../db/database.js'
+import type { Duty } from '../kernel/zone-kinds.js'
 
 export interface AssignmentView {
   id: number

@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
-import type { DbOrTx, ZoneKind } from '../db/database.js'
+import type { DbOrTx } from '../db/database.js'
+import { ancestorsOf } from '../db/zone-tree.js'
+import type { ZoneKind } from '../kernel/zone-kinds.js'
 
 export interface CategoryRow {
   id: number
@@ -41,12 +43,7 @@ export async function routesForZone(db: DbOrTx, zoneId: number): Promise<ZoneCat
     via_kind: ZoneKind
     depth: number
   }>`
-    WITH RECURSIVE ancestry AS (
-      SELECT id, parent_id, 0 AS depth FROM zone WHERE id = ${zoneId}
-      UNION ALL
-      SELECT z.id, z.parent_id, ancestry.depth + 1 FROM zone z JOIN ancestry ON z.id = ancestry.parent_id
-      WHERE ancestry.depth < 32
-    )
+    WITH RECURSIVE ${ancestorsOf('ancestry', [zoneId])}
     SELECT DISTINCT ON (c.name) c.name AS category, d.id AS department_id, d.name AS department_name,
            d.phone AS department_phone, z.id AS via_id, z.code AS via_code, z.kind AS via_kind, ancestry.depth
     FROM ancestry

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { partyRowColumns, type DbOrTx, type Duty, type PartyRow, type PartyType, type ZoneRef } from '../db/database.js'
+import { partyRowColumns, type DbOrTx, type PartyRow, type PartyType, type ZoneRef } from '../db/database.js'
+import { type Duty } from '../kernel/zone-kinds.js'
 import { containsPattern, idsIn } from '../db/sql-lists.js'
 import { assignmentInForce } from '../db/holders.js'
 

@@ -1,6 +1,7 @@
 import { withAuditEffect, type ZonePlace } from '../coverage/audit-effect.js'
 import type { AuditEffect } from '../coverage/coverage.schemas.js'
-import type { Db, DbOrTx, Duty, PartyType, ZoneRow } from '../db/database.js'
+import type { Db, DbOrTx, PartyType, ZoneRow } from '../db/database.js'
+import type { Duty } from '../kernel/zone-kinds.js'
 import { partyTypes } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
 import { parseInstant } from '../kernel/time.js'

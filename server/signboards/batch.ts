@@ -4,11 +4,11 @@ import { DomainError, notFound } from '../errors.js'
 import type { Orientation, PaperSize } from './paper.js'
 import { addDrawingPage, createPdf } from './pdf-writer.js'
 import { drawSignboard, fileNameOf, writeDrawing, type SignboardFormat } from './render.js'
-import type { SignboardKind } from './signboard-data.js'
+import { batchKinds, type BatchKind } from '../kernel/zone-kinds.js'
 import { findZonesByCode, listZonesUnder } from './signboards.repository.js'
 
-export const batchKinds = ['street', 'grid', 'segment'] as const satisfies readonly SignboardKind[]
-export type BatchKind = (typeof batchKinds)[number]
+// Rows of the kind table; re-exported for the schemas and scripts/signboards.ts.
+export { batchKinds, type BatchKind }
 export type BatchFormat = 'pdf' | 'zip'
 
 export interface BatchRequest {

@@ -1,4 +1,5 @@
-import type { DbOrTx, ZoneKind, ZoneRow } from '../db/database.js'
+import type { DbOrTx, ZoneRow } from '../db/database.js'
+import { isJurisdictionKind, kindFacts, signboardKinds, zoneKindTable, type SignboardKind, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound } from '../errors.js'
 import { holdersAt, type Holders } from '../db/holders.js'
@@ -17,8 +18,8 @@ import {
 } from './signboards.repository.js'
 
 /** Everything printed on one signboard, gathered from the database; the layout only draws it. */
-export const signboardKinds = ['street', 'segment', 'grid', 'community'] as const satisfies readonly ZoneKind[]
-export type SignboardKind = (typeof signboardKinds)[number]
+// The kinds a board is made for are rows of the kind table; re-exported for the schemas and routes.
+export { signboardKinds, type SignboardKind }
 
 /** The national government service hotline: printed as the supervision line on every signboard. */
 export const SUPERVISION_HOTLINE = '12345'
@@ -80,23 +81,6 @@ export interface SignboardData {
   map: MapData
 }
 
-const defaultRole: Record<ZoneKind, string> = {
-  district: '负责人',
-  subdistrict: '负责人',
-  community: '社区书记',
-  grid: '网格长',
-  street: '街长',
-  segment: '段长',
-  frontage: '责任人',
-}
-
-const titleSuffix: Record<SignboardKind, string> = {
-  street: '街长公示牌',
-  segment: '段长公示牌',
-  grid: '网格长公示牌',
-  community: '社区责任公示牌',
-}
-
 /** Distinct, print-safe colours for segments; the focus colour marks a zone without segments. */
 export const SEGMENT_COLORS = ['#1f77b4', '#e8710a', '#2ca02c', '#9467bd', '#d62728', '#17becf', '#8c564b', '#e377c2', '#7f7f00', '#393b79']
 export const FOCUS_COLOR = '#c8102e'
@@ -127,7 +111,7 @@ export async function mobileUrl(db: DbOrTx, publicUrl: string, zone: ZoneRow): P
 /** The zone's jurisdictions, nearest first: its parent chain, or where it lies when it has none. */
 async function jurisdictionsOf(db: DbOrTx, zone: ZoneRow): Promise<ZoneRow[]> {
   const ancestors = await listAncestors(db, zone.id)
-  const jurisdictions = ancestors.filter((a) => a.kind === 'community' || a.kind === 'subdistrict' || a.kind === 'district')
+  const jurisdictions = ancestors.filter((a) => isJurisdictionKind(a.kind))
   if (jurisdictions.length > 0) return ancestors
   return [...ancestors, ...(await listEnclosingJurisdictions(db, zone.id))]
 }
@@ -135,7 +119,7 @@ async function jurisdictionsOf(db: DbOrTx, zone: ZoneRow): Promise<ZoneRow[]> {
 function peopleOf(holders: Map<number, Holders>, zone: ZoneRow, holds: string | null, color?: string): Person[] {
   const chief = holders.get(zone.id)?.chief
   if (!chief) return []
-  return [{ role: chief.role || defaultRole[zone.kind], name: chief.name, title: chief.title, phone: chief.phone, holds, ...(color ? { color } : {}) }]
+  return [{ role: chief.role || kindFacts(zone.kind).chiefRole, name: chief.name, title: chief.title, phone: chief.phone, holds, ...(color ? { color } : {}) }]
 }
 
 const formatLength = (metres: number | null) => (metres === null ? '' : metres >= 1000 ? `约 ${(metres / 1000).toFixed(1)} 千米` : `约 ${Math.round(metres / 10) * 10} 米`)
@@ -217,7 +201,7 @@ export async function gatherSignboard(
   const fallbackHolder = chain.map((link) => holders.get(link.id)?.fallback).find(Boolean)
 
   const jurisdictionNames = ancestors
-    .filter((a) => a.kind === 'district' || a.kind === 'subdistrict' || a.kind === 'community')
+    .filter((a) => isJurisdictionKind(a.kind))
     .reverse()
     .map((a) => a.name)
   const map = await gatherMap(db, zone, {
@@ -230,7 +214,7 @@ export async function gatherSignboard(
 
   return {
     zone: { id: zone.id, kind: zone.kind, code: zone.code, name: zone.name },
-    title: `${zone.name} ${titleSuffix[zone.kind]}`,
+    title: `${zone.name} ${zoneKindTable[zone.kind].signboard.title}`,
     jurisdiction: [...jurisdictionNames, ...(parentStreet ? [parentStreet.name] : [])].join(' · '),
     groups,
     departments: [...departments.values()],

@@ -1,6 +1,9 @@
 import { sql } from 'kysely'
-import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRow } from '../db/database.js'
-import type { Geometry } from '../db/geo-sql.js'
+import { zoneRowColumns, type DbOrTx, type ZoneRow } from '../db/database.js'
+import { areaOnGround, asGeoJson, covers, envelope, intersection, lengthM, pointOnSurface, SRID, transform, xOf, yOf, type Geometry } from '../db/geo-sql.js'
+import { kindIn, kindRank } from '../db/kind-sql.js'
+import { ancestorsOf, subtreeOf } from '../db/zone-tree.js'
+import { jurisdictionKinds, lineKinds, signboardKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 
 /** Read-only queries behind a signboard; geometry for drawing comes back in a metric CRS. */
 
@@ -17,15 +20,9 @@ export async function findZoneById(db: DbOrTx, id: number): Promise<ZoneRow | un
 
 /** The parent chain, nearest first. */
 export async function listAncestors(db: DbOrTx, id: number): Promise<ZoneRow[]> {
-  const { rows } = await sql<ZoneRow & { depth: number }>`
-    WITH RECURSIVE up AS (
-      SELECT ${zoneRowFields('z')}, 0 AS depth
-      FROM zone z WHERE z.id = (SELECT parent_id FROM zone WHERE id = ${id})
-      UNION ALL
-      SELECT ${zoneRowFields('z')}, up.depth + 1
-      FROM zone z JOIN up ON z.id = up.parent_id WHERE up.depth < 20
-    )
-    SELECT * FROM up ORDER BY depth`.execute(db)
+  const { rows } = await sql<ZoneRow>`
+    WITH RECURSIVE ${ancestorsOf('up', [id])}
+    SELECT ${zoneRowFields('z')} FROM up JOIN zone z USING (id) WHERE up.depth > 0 ORDER BY up.depth`.execute(db)
   return rows
 }
 
@@ -33,17 +30,17 @@ export async function listAncestors(db: DbOrTx, id: number): Promise<ZoneRow[]> 
 export async function listEnclosingJurisdictions(db: DbOrTx, id: number): Promise<ZoneRow[]> {
   const { rows } = await sql<ZoneRow>`
     SELECT ${zoneRowFields('j')}
-    FROM zone z JOIN zone j ON j.kind IN ('community', 'subdistrict', 'district')
-      AND ST_Covers(j.area, ST_PointOnSurface(z.area))
+    FROM zone z JOIN zone j ON ${kindIn(sql.ref('j.kind'), jurisdictionKinds)}
+      AND ${covers(sql.ref('j.area'), pointOnSurface(sql.ref('z.area')))}
     WHERE z.id = ${id}
-    ORDER BY CASE j.kind WHEN 'community' THEN 0 WHEN 'subdistrict' THEN 1 ELSE 2 END, ST_Area(j.area), j.code`.execute(db)
+    ORDER BY ${kindRank(sql.ref('j.kind'), [...jurisdictionKinds].reverse())}, ${areaOnGround(sql.ref('j.area'))}, j.code`.execute(db)
   return rows
 }
 
 export async function listChildren(db: DbOrTx, parentId: number, kind: ZoneKind): Promise<(ZoneRow & { length_m: number | null })[]> {
   const { rows } = await sql<ZoneRow & { length_m: number | null }>`
     SELECT ${zoneRowFields('zone')},
-      CASE WHEN centerline IS NULL THEN NULL ELSE ST_Length(centerline::geography) END AS length_m
+      CASE WHEN centerline IS NULL THEN NULL ELSE ${lengthM(sql.ref('centerline'))} END AS length_m
     FROM zone WHERE parent_id = ${parentId} AND kind = ${kind}`.execute(db)
   // Natural order, so that segment 10 follows segment 9.
   return rows.sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true }))
@@ -58,9 +55,9 @@ export async function listCrossing(db: DbOrTx, zoneId: number, kind: ZoneKind, m
     SELECT ${zoneRowFields('o')}
     FROM zone z JOIN zone o ON o.kind = ${kind} AND o.id <> z.id AND o.area && z.area
     WHERE z.id = ${zoneId}
-      AND ST_Length(ST_Intersection(
-            CASE WHEN z.centerline IS NOT NULL THEN o.area ELSE z.area END,
-            coalesce(z.centerline, o.centerline))::geography) >= ${minLengthM}::float8
+      AND ${lengthM(intersection(
+            sql`CASE WHEN z.centerline IS NOT NULL THEN o.area ELSE z.area END`,
+            sql`coalesce(z.centerline, o.centerline)`))} >= ${minLengthM}::float8
     ORDER BY o.code`.execute(db)
   return rows
 }
@@ -87,14 +84,14 @@ export async function listCategoryRoutes(db: DbOrTx, zoneIds: number[]): Promise
 /** A point inside the zone (to pick the metric CRS) and its extent in that CRS. */
 export async function zoneAnchor(db: DbOrTx, id: number): Promise<{ lon: number; lat: number }> {
   const { rows } = await sql<{ lon: number; lat: number }>`
-    SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(area) AS p FROM zone WHERE id = ${id}) s`.execute(db)
+    SELECT ${xOf(sql.ref('p'))} AS lon, ${yOf(sql.ref('p'))} AS lat FROM (SELECT ${pointOnSurface(sql.ref('area'))} AS p FROM zone WHERE id = ${id}) s`.execute(db)
   return rows[0]!
 }
 
 export async function zoneExtent(db: DbOrTx, id: number, srid: number): Promise<{ minX: number; minY: number; maxX: number; maxY: number }> {
   const { rows } = await sql<{ minX: number; minY: number; maxX: number; maxY: number }>`
     SELECT ST_XMin(b) AS "minX", ST_YMin(b) AS "minY", ST_XMax(b) AS "maxX", ST_YMax(b) AS "maxY"
-    FROM (SELECT ST_Transform(area, ${srid}::int)::box2d AS b FROM zone WHERE id = ${id}) s`.execute(db)
+    FROM (SELECT ${transform(sql.ref('area'), srid)}::box2d AS b FROM zone WHERE id = ${id}) s`.execute(db)
   return rows[0]!
 }
 
@@ -106,6 +103,12 @@ export interface MapFeatureRow extends ZoneRow {
 }
 
 /**
+ * What a signboard map draws: lines, the kinds signboards are made for, and the jurisdictions
+ * above the district (a district's outline is off every board's map).
+ */
+const mapKinds = [...new Set([...lineKinds, ...signboardKinds, ...jurisdictionKinds.filter((kind) => kind !== 'district')])]
+
+/**
  * Streets, segments, grids and jurisdictions in an extent (metres in `srid`), clipped to it and
  * given in that CRS with decimetre precision: the signboard map draws them directly.
  */
@@ -114,17 +117,16 @@ export async function listMapFeatures(
   extent: { minX: number; minY: number; maxX: number; maxY: number },
   srid: number,
 ): Promise<MapFeatureRow[]> {
+  const labelPoint = transform(pointOnSurface(sql.ref('z.area')), srid)
   const { rows } = await sql<MapFeatureRow>`
-    WITH env AS (
-      SELECT ST_MakeEnvelope(${extent.minX}::float8, ${extent.minY}::float8, ${extent.maxX}::float8, ${extent.maxY}::float8, ${srid}::int) AS box
-    )
+    WITH env AS (SELECT ${envelope(extent.minX, extent.minY, extent.maxX, extent.maxY, srid)} AS box)
     SELECT ${zoneRowFields('z')},
-      ST_AsGeoJSON(ST_ClipByBox2D(ST_Transform(
-        CASE WHEN z.centerline IS NOT NULL THEN z.centerline ELSE ST_Boundary(z.area) END, ${srid}::int), env.box::box2d), 1)::json AS geometry,
-      ST_X(ST_Transform(ST_PointOnSurface(z.area), ${srid}::int)) AS label_x,
-      ST_Y(ST_Transform(ST_PointOnSurface(z.area), ${srid}::int)) AS label_y
+      ${asGeoJson(sql`ST_ClipByBox2D(${transform(
+        sql`CASE WHEN z.centerline IS NOT NULL THEN z.centerline ELSE ST_Boundary(z.area) END`, srid)}, env.box::box2d)`, 1)} AS geometry,
+      ${xOf(labelPoint)} AS label_x,
+      ${yOf(labelPoint)} AS label_y
     FROM zone z, env
-    WHERE z.kind IN ('street', 'segment', 'grid', 'community', 'subdistrict') AND z.area && ST_Transform(env.box, 4326)
+    WHERE ${kindIn(sql.ref('z.kind'), mapKinds)} AND z.area && ${transform(sql.ref('env.box'), SRID)}
     ORDER BY z.kind, z.code`.execute(db)
   return rows.map((row) => ({ ...row, geometry: typeof row.geometry === 'string' ? JSON.parse(row.geometry) : row.geometry }))
 }
@@ -132,7 +134,7 @@ export async function listMapFeatures(
 /** The zone's own outline in the metric CRS, for the highlight. */
 export async function zoneOutline(db: DbOrTx, id: number, srid: number): Promise<Geometry> {
   const { rows } = await sql<{ geometry: Geometry | string }>`
-    SELECT ST_AsGeoJSON(ST_Transform(area, ${srid}::int), 1)::json AS geometry FROM zone WHERE id = ${id}`.execute(db)
+    SELECT ${asGeoJson(transform(sql.ref('area'), srid), 1)} AS geometry FROM zone WHERE id = ${id}`.execute(db)
   const geometry = rows[0]!.geometry
   return typeof geometry === 'string' ? JSON.parse(geometry) : geometry
 }
@@ -140,28 +142,26 @@ export async function zoneOutline(db: DbOrTx, id: number, srid: number): Promise
 /** Zones of `kind` under a jurisdiction: in its tree, or without a parent but inside its area. */
 export async function listZonesUnder(db: DbOrTx, rootId: number, kind: ZoneKind): Promise<ZoneRow[]> {
   const { rows } = await sql<ZoneRow>`
-    WITH RECURSIVE tree AS (
-      SELECT id, 0 AS depth FROM zone WHERE id = ${rootId}
-      UNION ALL
-      SELECT z.id, tree.depth + 1 FROM zone z JOIN tree ON z.parent_id = tree.id WHERE tree.depth < 20
-    )
+    WITH RECURSIVE ${subtreeOf('tree', rootId)}
     SELECT ${zoneRowFields('z')} FROM zone z
     WHERE z.kind = ${kind} AND (
       z.id IN (SELECT id FROM tree)
       OR (z.parent_id IS NULL AND EXISTS (
-        SELECT 1 FROM zone r WHERE r.id = ${rootId} AND ST_Covers(r.area, ST_PointOnSurface(z.area))))
+        SELECT 1 FROM zone r WHERE r.id = ${rootId} AND ${covers(sql.ref('r.area'), pointOnSurface(sql.ref('z.area')))}))
     )
     ORDER BY z.code`.execute(db)
   return rows
 }
 
 export async function getDutyText(db: DbOrTx, kind: ZoneKind): Promise<string | null> {
-  const { rows } = await sql<{ text: string }>`SELECT text FROM duty_text WHERE kind = ${kind}`.execute(db)
-  return rows[0]?.text ?? null
+  const row = await db.selectFrom('duty_text').select('text').where('kind', '=', kind).executeTakeFirst()
+  return row?.text ?? null
 }
 
 export async function putDutyText(db: DbOrTx, kind: ZoneKind, text: string): Promise<void> {
-  await sql`
-    INSERT INTO duty_text (kind, text) VALUES (${kind}, ${text})
-    ON CONFLICT (kind) DO UPDATE SET text = EXCLUDED.text, updated_at = now()`.execute(db)
+  await db
+    .insertInto('duty_text')
+    .values({ kind, text })
+    .onConflict((conflict) => conflict.column('kind').doUpdateSet({ text: (eb) => eb.ref('excluded.text'), updated_at: sql`now()` }))
+    .execute()
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Static } from 'typebox'
-import type { ZoneKind } from '../db/database.js'
+import type { ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, DomainError, notFound } from '../errors.js'
 import { BatchJobs, type BatchJob } from './batch-jobs.js'
 import { mobilePageHtml } from './mobile-page.js'
@@ -22,7 +22,7 @@ import {
   SignboardQuery,
 } from './signboards.schemas.js'
 import { getDutyText, putDutyText } from './signboards.repository.js'
-import { zoneKinds } from '../db/database.js'
+import { zoneKinds } from '../kernel/zone-kinds.js'
 
 /** A PNG larger than this many pixels would take too much memory to render on the server. */
 const MAX_PIXELS = 60_000_000

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
-import type { DbOrTx as Db, Duty, ZoneKind } from '../db/database.js'
-import type { Geometry } from '../db/geo-sql.js'
+import type { DbOrTx as Db } from '../db/database.js'
+import type { Duty, ZoneKind } from '../kernel/zone-kinds.js'
+import { asGeoJson, simplest, type Geometry } from '../db/geo-sql.js'
+import { subtreeOf } from '../db/zone-tree.js'
 import { chunks } from './transfer.repository.js'
 
 /** The queries behind GET /api/export. `zoneIds` null means every zone. */
@@ -27,18 +29,10 @@ export interface ExportZoneRow {
 export async function findExportZones(db: Db, rootId: number | null): Promise<ExportZoneRow[]> {
   const subtree = rootId === null
     ? sql``
-    : sql`WHERE z.id IN (
-        WITH RECURSIVE tree (id) AS (
-          SELECT ${rootId}::int
-          UNION ALL
-          SELECT child.id FROM zone child JOIN tree ON child.parent_id = tree.id
-        ) SELECT id FROM tree)`
+    : sql`WHERE z.id IN (WITH RECURSIVE ${subtreeOf('tree', rootId)} SELECT id FROM tree)`
   const { rows } = await sql<ExportZoneRow>`
     SELECT z.id, z.kind, z.code, z.name, p.code AS parent_code, p.kind AS parent_kind, z.street_class, z.width_m,
-           ST_AsGeoJSON(CASE
-             WHEN z.centerline IS NOT NULL THEN z.centerline
-             WHEN ST_NumGeometries(z.area) = 1 THEN ST_GeometryN(z.area, 1)
-             ELSE z.area END, 7)::json AS geometry
+           ${asGeoJson(sql`coalesce(z.centerline, ${simplest(sql.ref('z.area'))})`)} AS geometry
     FROM zone z
     LEFT JOIN zone p ON p.id = z.parent_id
     ${subtree}

@@ -1,4 +1,5 @@
-import { zoneKinds, type Db, type DbOrTx, type Duty, type ZoneKind } from '../db/database.js'
+import { type Db, type DbOrTx } from '../db/database.js'
+import { duties, zoneKinds, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, notFound } from '../errors.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { parentRules } from '../zones/zone-rules.js'
@@ -62,7 +63,6 @@ export interface ExportOptions {
   rootKind?: ZoneKind | undefined
 }
 
-const duties = ['chief', 'department', 'merchant', 'fallback'] as const satisfies readonly Duty[]
 // Byte order, not the database's collation, so both backends give the same document.
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 

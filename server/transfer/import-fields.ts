@@ -1,4 +1,4 @@
-import type { Duty, ZoneKind } from '../db/database.js'
+import { duties, isDuty, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { ErrorDetail } from '../errors.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
 import { parseInstant } from '../kernel/time.js'
@@ -167,8 +167,8 @@ export function readHistory(value: unknown, kind: ZoneKind | null, index: number
     if (!isObject(raw)) return problems.push({ class: 'format', index, field, reason: 'must be an object {duty, name, phone, from, to}' })
     const before = problems.length
     const duty = raw.duty
-    if (duty !== 'chief' && duty !== 'department' && duty !== 'merchant' && duty !== 'fallback') {
-      problems.push({ class: 'format', index, field: `${field}.duty`, reason: 'must be one of chief, department, merchant, fallback' })
+    if (!isDuty(duty)) {
+      problems.push({ class: 'format', index, field: `${field}.duty`, reason: `must be one of ${duties.join(', ')}` })
     } else if (kind && !dutyApplies(duty, kind)) {
       problems.push({ class: 'rule', index, field: `${field}.duty`, reason: `a ${kind} has no ${duty}` })
     }

@@ -1,4 +1,4 @@
-import { zoneKinds, type ZoneKind } from '../db/database.js'
+import { kindFacts, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
 import { codeProblem, defaultChiefRole, isLineKind, parentRules } from '../zones/zone-rules.js'
@@ -183,13 +183,15 @@ function readFeature(
   }
   const merchant = readParty(props.merchant, 'properties.merchant', problems, index)
   let name = readText(props.name, 'properties.name', problems, index, { max: 200 })
-  if (name === null && kind === 'frontage' && merchant) name = merchant.name
+  // A zone that answers through its merchant first (a frontage) may be named after the shop.
+  const namedByMerchant = kind !== null && kindFacts(kind).duties[0] === 'merchant'
+  if (name === null && namedByMerchant && merchant) name = merchant.name
   if (name === null && (props.name === undefined || props.name === null)) {
     problems.push({
       class: 'format',
       index,
       field: 'properties.name',
-      reason: kind === 'frontage' ? 'is missing (a frontage may name its merchant instead)' : 'is missing',
+      reason: namedByMerchant ? `is missing (a ${kind} may name its merchant instead)` : 'is missing',
     })
   }
   const parent = readText(props.parent, 'properties.parent', problems, index, { max: 64 })

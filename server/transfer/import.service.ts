@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { zoneKinds, type Db, type DbOrTx, type Duty, type PartyType, type ZoneKind } from '../db/database.js'
+import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
+import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
@@ -214,13 +215,12 @@ async function writeImport(
   return { created }
 }
 
-const duties = ['chief', 'department', 'merchant', 'fallback'] as const satisfies readonly Duty[]
-
 /** A line's width: given, else by its street class, else (a segment) its street's width. */
 function widthOf(feature: ImportFeature, parentWidth: number | null): number | null {
-  if (feature.kind !== 'street' && feature.kind !== 'segment') return null
+  if (!isLineKind(feature.kind)) return null
   if (feature.widthM !== null) return feature.widthM
-  if (feature.kind === 'segment' && !feature.streetClass && parentWidth !== null) return parentWidth
+  // Only a line has a width, so a parent with one is a line too: a segment's street.
+  if (!feature.streetClass && parentWidth !== null) return parentWidth
   return defaultWidthM(feature.streetClass)
 }
 

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
-import type { DbOrTx, Duty, PartyRow as StoredPartyRow, PartyType, ZoneKind } from '../db/database.js'
-import type { Geometry } from '../db/geo-sql.js'
+import type { DbOrTx, PartyRow as StoredPartyRow, PartyType } from '../db/database.js'
+import { jurisdictionKinds, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
+import { asMulti, bufferM, emptyArea, geomFromGeoJsonText, interiorsMeet, type Geometry } from '../db/geo-sql.js'
+import { kindIn } from '../db/kind-sql.js'
 import type { ErrorDetail } from '../errors.js'
 import { cleanGeometry, sqlGeometryProblemsBatch } from '../zones/zone-checks.js'
 
@@ -101,7 +103,7 @@ export async function insertZones(db: DbOrTx, zones: NewZone[]): Promise<Map<str
             width_m: zone.widthM,
             centerline: line ? geometry : null,
             // The trigger derives a line's area from its centre line and width.
-            area: line ? sql`ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)` : sql`ST_Multi(${geometry})`,
+            area: line ? emptyArea() : asMulti(geometry),
           }
         }),
       )
@@ -198,21 +200,21 @@ export async function streetsReachingInto(
     .selectFrom('zone')
     .select('id')
     .where('code', '=', jurisdictionCode)
-    .where('kind', 'in', ['district', 'subdistrict', 'community'])
+    .where('kind', 'in', jurisdictionKinds)
     .executeTakeFirst()
   if (!jurisdiction) return null
   if (streets.length === 0) return []
   const { rows } = await sql<{ ord: number; reaches: boolean }>`
     WITH street AS (
-      SELECT ord, ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)::geography, width_m / 2)::geometry AS area
+      SELECT ord, ${bufferM(geomFromGeoJsonText(sql.ref('geometry')), sql`width_m / 2`)} AS area
       FROM unnest(${streets.map((street) => JSON.stringify(street.geometry))}::text[], ${streets.map((street) => street.widthM)}::float8[])
         WITH ORDINALITY AS input(geometry, width_m, ord)
     ),
     jurisdiction AS (
-      SELECT area FROM zone WHERE code = ${jurisdictionCode} AND kind IN ('district', 'subdistrict', 'community')
+      SELECT area FROM zone WHERE code = ${jurisdictionCode} AND ${kindIn(sql.ref('kind'), jurisdictionKinds)}
     )
     SELECT street.ord::int AS ord,
-           EXISTS (SELECT 1 FROM jurisdiction j WHERE ST_Intersects(street.area, j.area) AND NOT ST_Touches(street.area, j.area)) AS reaches
+           EXISTS (SELECT 1 FROM jurisdiction j WHERE ${interiorsMeet(sql.ref('street.area'), sql.ref('j.area'))}) AS reaches
     FROM street ORDER BY street.ord`.execute(db)
   return rows.map((row) => row.reaches)
 }

@@ -1,7 +1,9 @@
-import { sql, type RawBuilder } from 'kysely'
+import { sql } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import { idsIn } from '../db/sql-lists.js'
-import type { Geometry } from '../db/geo-sql.js'
+import { areaOnGround, bufferM, covers, difference, geomFromGeoJson2d, intersects, lengthM, touches, xOf, yOf, type Geometry } from '../db/geo-sql.js'
+import { kindIn } from '../db/kind-sql.js'
+import { kindFacts, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { ErrorDetail } from '../errors.js'
 
 /**
@@ -16,10 +18,9 @@ export const SEGMENT_TOLERANCE_M = 2
 export const GRID_MAX_OUTSIDE_SHARE = 0.5
 
 /** The geometry as PostGIS sees it: 2D (GeoJSON may carry an altitude), EPSG:4326. */
-export function cleanGeometry(geometry: Geometry): RawBuilder<unknown> {
-  const plain = JSON.stringify({ type: geometry.type, coordinates: geometry.coordinates })
-  return sql`ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(${plain}::text)), 4326)`
-}
+export const cleanGeometry = geomFromGeoJson2d
+
+const location = sql`(d).location`
 
 interface ValidityRow {
   index: number
@@ -48,7 +49,7 @@ export async function sqlGeometryProblemsBatch(
     items.map((item) => ({ i: item.index, g: { type: item.geometry.type, coordinates: item.geometry.coordinates } })),
   )
   const { rows } = await sql<ValidityRow>`
-    SELECT i AS index, (d).valid AS valid, (d).reason AS reason, ST_X((d).location) AS lon, ST_Y((d).location) AS lat
+    SELECT i AS index, (d).valid AS valid, (d).reason AS reason, ${xOf(location)} AS lon, ${yOf(location)} AS lat
     FROM (
       SELECT (e ->> 'i')::int AS i, ST_IsValidDetail(ST_Force2D(ST_GeomFromGeoJSON((e -> 'g')::text))) AS d
       FROM json_array_elements(${payload}::json) AS e
@@ -68,6 +69,9 @@ function round(value: number): number {
   return Math.round(value * 1e7) / 1e7
 }
 
+const centerline = sql.ref('centerline')
+const allowed = sql.ref('allowed')
+
 export interface SegmentOffStreet {
   id: number
   code: string
@@ -82,13 +86,13 @@ export async function segmentsOffStreet(db: DbOrTx, zoneIds: readonly number[]):
   const { rows } = await sql<SegmentOffStreet>`
     WITH candidate AS (
       SELECT s.id, s.code, s.centerline, st.code AS street_code,
-             ST_Buffer(st.area::geography, ${SEGMENT_TOLERANCE_M}::float8)::geometry AS allowed
+             ${bufferM(sql.ref('st.area'), SEGMENT_TOLERANCE_M)} AS allowed
       FROM zone s JOIN zone st ON st.id = s.parent_id
       WHERE s.kind = 'segment' AND (s.id IN ${idsIn(zoneIds)} OR st.id IN ${idsIn(zoneIds)})
     )
-    SELECT id, code, street_code, ST_Length(ST_Difference(centerline, allowed)::geography) AS outside_m
+    SELECT id, code, street_code, ${lengthM(difference(centerline, allowed))} AS outside_m
     FROM candidate
-    WHERE NOT ST_Covers(allowed, centerline)
+    WHERE NOT ${covers(allowed, centerline)}
     ORDER BY code`.execute(db)
   return rows
 }
@@ -107,7 +111,7 @@ export async function gridsOutsideParent(db: DbOrTx, zoneIds: readonly number[])
   const { rows } = await sql<GridOutsideParent>`
     WITH candidate AS (
       SELECT g.id, g.code, c.code AS community_code,
-             ST_Area(ST_Difference(g.area, c.area)::geography) / NULLIF(ST_Area(g.area::geography), 0) AS outside_share
+             ${areaOnGround(difference(sql.ref('g.area'), sql.ref('c.area')))} / NULLIF(${areaOnGround(sql.ref('g.area'))}, 0) AS outside_share
       FROM zone g JOIN zone c ON c.id = g.parent_id
       WHERE g.kind = 'grid' AND (g.id IN ${idsIn(zoneIds)} OR c.id IN ${idsIn(zoneIds)})
     )
@@ -131,14 +135,18 @@ export interface ZoneAwayFromParent {
  * and grids have stricter rules above; a boundary street, half outside, is fine; a frontage may
  * lie beside its segment rather than on it (the shop's strip outside the carriageway).
  */
+/** Kinds with a stricter rule above (segments, grids), or none (frontages): every other kind with a parent gets this check. */
+const notCheckedHere: readonly ZoneKind[] = ['segment', 'grid', 'frontage']
+const kindsNearTheirParent = zoneKinds.filter((kind) => kindFacts(kind).parents.length > 0 && !notCheckedHere.includes(kind))
+
 export async function zonesAwayFromParent(db: DbOrTx, zoneIds: readonly number[]): Promise<ZoneAwayFromParent[]> {
   if (zoneIds.length === 0) return []
   const { rows } = await sql<ZoneAwayFromParent>`
     SELECT z.id, z.code, z.kind, p.code AS parent_code, p.kind AS parent_kind
     FROM zone z JOIN zone p ON p.id = z.parent_id
-    WHERE z.kind IN ('subdistrict', 'community', 'street')
+    WHERE ${kindIn(sql.ref('z.kind'), kindsNearTheirParent)}
       AND (z.id IN ${idsIn(zoneIds)} OR p.id IN ${idsIn(zoneIds)})
-      AND (NOT ST_Intersects(z.area, p.area) OR ST_Touches(z.area, p.area))
+      AND (NOT ${intersects(sql.ref('z.area'), sql.ref('p.area'))} OR ${touches(sql.ref('z.area'), sql.ref('p.area'))})
     ORDER BY z.kind, z.code`.execute(db)
   return rows
 }

@@ -1,4 +1,4 @@
-import { isLineKind, zoneKinds, zoneKindTable, type Duty, type ZoneKind, type ZoneKindFacts } from '../kernel/zone-kinds.js'
+import { isLineKind, kindFacts, zoneKinds, zoneKindTable, type Duty, type ZoneKind, type ZoneKindFacts } from '../kernel/zone-kinds.js'
 
 /**
  * The shape of the zone tree, as pure data, so that the editing API and the importer apply the
@@ -55,7 +55,7 @@ export function codeProblem(code: string): string | null {
  * sub-district, 3 of community and 2 of unit grid, each level extending its parent's code.
  */
 export function cjtCodeProblem(kind: ZoneKind, code: string, parentKind: ZoneKind | null, parentCode: string | null): string | null {
-  const rule = zoneKindTable[kind].cjt
+  const rule = kindFacts(kind).cjt
   if (!rule || parentKind !== rule.parent || parentCode === null) return null
   if (!new RegExp(`^\\d{${rule.parentDigits}}$`).test(parentCode)) return null
   const extra = rule.digits - rule.parentDigits

@@ -1,6 +1,9 @@
 import { sql, type RawBuilder } from 'kysely'
-import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRef, type ZoneRow } from '../db/database.js'
-import type { Geometry } from '../db/geo-sql.js'
+import { zoneRowColumns, type DbOrTx, type ZoneRef, type ZoneRow } from '../db/database.js'
+import { isLineKind, type ZoneKind } from '../kernel/zone-kinds.js'
+import { areaOnGround, asGeoJson, asMulti, emptyArea, simplest, envelope, intersects, lengthM, type Geometry } from '../db/geo-sql.js'
+import { kindRank } from '../db/kind-sql.js'
+import { subtreeOf } from '../db/zone-tree.js'
 import { emptyHolders, holdersAt, type Holders } from '../db/holders.js'
 import { containsPattern, idsIn } from '../db/sql-lists.js'
 import { cleanGeometry } from './zone-checks.js'
@@ -62,7 +65,7 @@ export async function findZonesByCode(db: DbOrTx, kinds: readonly ZoneKind[], co
 
 /** A polygon when the area has one part (what editors expect), the multipolygon otherwise. */
 function simplestArea(): RawBuilder<unknown> {
-  return sql`CASE WHEN ST_NumGeometries(z.area) = 1 THEN ST_GeometryN(z.area, 1) ELSE z.area END`
+  return simplest(sql.ref('z.area'))
 }
 
 interface FeatureRow extends ZoneRow {
@@ -83,9 +86,9 @@ export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): P
     .select([
       'z.id', 'z.kind', 'z.code', 'z.name', 'z.parent_id', 'z.street_class', 'z.width_m', 'z.version', 'z.updated_at',
       'p.code as parent_code',
-      sql<Geometry>`ST_AsGeoJSON(${geometry}, 7)::json`.as('geometry'),
-      sql<number>`ST_Area(z.area::geography)`.as('area_m2'),
-      sql<number | null>`CASE WHEN z.centerline IS NULL THEN NULL ELSE ST_Length(z.centerline::geography) END`.as('length_m'),
+      asGeoJson(geometry).as('geometry'),
+      areaOnGround(sql.ref('z.area')).as('area_m2'),
+      sql<number | null>`CASE WHEN z.centerline IS NULL THEN NULL ELSE ${lengthM(sql.ref('z.centerline'))} END`.as('length_m'),
     ])
   if (filters.kinds && filters.kinds.length > 0) query = query.where('z.kind', 'in', filters.kinds)
   if (filters.ids) {
@@ -94,9 +97,7 @@ export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): P
   }
   if (filters.bbox) {
     const [west, south, east, north] = filters.bbox
-    query = query.where(
-      sql<boolean>`ST_Intersects(z.area, ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, 4326))`,
-    )
+    query = query.where(intersects(sql.ref('z.area'), envelope(west, south, east, north)))
   }
   if (filters.parentCode !== undefined) query = query.where('p.code', '=', filters.parentCode)
   if (filters.q) {
@@ -105,7 +106,7 @@ export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): P
   }
   // Least specific first, so that a map draws jurisdictions under grids under streets.
   query = query
-    .orderBy(sql`array_position(ARRAY['district','subdistrict','community','grid','street','segment','frontage'], z.kind)`)
+    .orderBy(kindRank(sql.ref('z.kind')))
     .orderBy('z.code')
   if (filters.limit !== undefined) query = query.limit(filters.limit)
   const rows = (await query.execute()) as FeatureRow[]
@@ -166,10 +167,9 @@ export interface ZoneWrite extends Omit<ZoneRow, 'id' | 'version'> {
 
 /** Lines are written as their centre line; the schema's trigger derives the area they own. */
 function geometryColumns(kind: ZoneKind, geometry: Geometry) {
-  const isLine = kind === 'street' || kind === 'segment'
-  return isLine
-    ? { centerline: cleanGeometry(geometry), area: sql`ST_GeomFromText('MULTIPOLYGON EMPTY', 4326)` }
-    : { centerline: null, area: sql`ST_Multi(${cleanGeometry(geometry)})` }
+  return isLineKind(kind)
+    ? { centerline: cleanGeometry(geometry), area: emptyArea() }
+    : { centerline: null, area: asMulti(cleanGeometry(geometry)) }
 }
 
 export async function insertZone(db: DbOrTx, zone: ZoneWrite): Promise<number> {
@@ -225,11 +225,7 @@ export async function listChildren(db: DbOrTx, id: number, limit: number): Promi
 /** Deletes the zone and everything below it, deepest first (parent links restrict deletion). */
 export async function deleteSubtree(db: DbOrTx, id: number): Promise<number> {
   const { rows } = await sql<{ id: number; depth: number }>`
-    WITH RECURSIVE subtree AS (
-      SELECT id, 0 AS depth FROM zone WHERE id = ${id}
-      UNION ALL
-      SELECT child.id, subtree.depth + 1 FROM zone child JOIN subtree ON child.parent_id = subtree.id
-    )
+    WITH RECURSIVE ${subtreeOf('subtree', id)}
     SELECT id, depth FROM subtree ORDER BY depth DESC`.execute(db)
   const byDepth = new Map<number, number[]>()
   for (const row of rows) byDepth.set(row.depth, [...(byDepth.get(row.depth) ?? []), row.id])

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { zoneKinds, type ZoneKind } from '../db/database.js'
+import { zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, notFound } from '../errors.js'
 import { findZoneByCode, listZoneFeatures, zoneFeatureById } from './zones.repository.js'
 import { auditWanted } from '../coverage/coverage.schemas.js'

@@ -1,7 +1,7 @@
 import { withAuditEffect, type ZonePlace } from '../coverage/audit-effect.js'
 import type { AuditEffect } from '../coverage/coverage.schemas.js'
-import type { Db, DbOrTx, ZoneKind, ZoneRow } from '../db/database.js'
-import { zoneKinds } from '../db/database.js'
+import type { Db, DbOrTx, ZoneRow } from '../db/database.js'
+import { isZoneKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
 import { DomainError, notFound, type ErrorDetail } from '../errors.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
@@ -73,9 +73,6 @@ function throwProblems(status: number, problems: Problem[]): void {
   )
 }
 
-function isZoneKind(kind: string): kind is ZoneKind {
-  return (zoneKinds as readonly string[]).includes(kind)
-}
 
 /** Checks that need no other zone: names, codes, geometry, widths. */
 async function inputProblems(
@@ -220,9 +217,11 @@ export async function createZone(db: Db, input: CreateZoneInput, options: AuditO
     checkParent(kind, parent, input.parent_id !== undefined && input.parent_id !== null ? 'parent_id' : 'parent')
     checkCjtCode(kind, input.code, parent)
     await checkCodeFree(tx, kind, input.code, null)
-    const streetClass = isLineKind(kind) ? (input.street_class ?? (kind === 'segment' ? parent?.street_class : null) ?? null) : null
+    // A line under a line (a segment on its street) takes the street's class and width unless given.
+    const lineParent = parent && isLineKind(parent.kind) ? parent : null
+    const streetClass = isLineKind(kind) ? (input.street_class ?? lineParent?.street_class ?? null) : null
     const widthM = isLineKind(kind)
-      ? (input.width_m ?? (kind === 'segment' ? parent?.width_m : null) ?? defaultWidthM(streetClass))
+      ? (input.width_m ?? lineParent?.width_m ?? defaultWidthM(streetClass))
       : null
     const place: ZonePlace = { kind, id: null, parentId: parent?.id ?? null, geometry }
     const { result, audit } = await withAuditEffect(tx, options.audit ?? true, [place], async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import type { Db, Duty, PartyType } from '../../server/db/database.js'
+import type { Db, PartyType } from '../../server/db/database.js'
+import type { Duty } from '../../server/kernel/zone-kinds.js'
 import type { Geometry } from '../../server/db/geo-sql.js'
 import { auditJurisdiction } from '../../server/coverage/coverage.service.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'

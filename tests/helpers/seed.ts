@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Db, Duty, PartyType, ZoneKind } from '../../server/db/database.js'
+import type { Db, PartyType } from '../../server/db/database.js'
+import type { Duty, ZoneKind } from '../../server/kernel/zone-kinds.js'
 import { geomFromGeoJson, type Geometry } from '../../server/db/geo-sql.js'
 
 /**
