@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import { jurisdictionKinds, ownerKinds } from '../kernel/zone-kinds.js'
-import { distanceM, dWithinM, point, stCovers } from '../db/geo-sql.js'
+import { distanceM, dWithinM, point, covers } from '../db/geo-sql.js'
 import type { LonLat } from '../geometry/convert-crs.js'
 import type { Distanced } from './resolution-rule.js'
 import { zoneRefs, type ResolvedZone } from './resolve.repository.js'
@@ -64,7 +64,7 @@ export const sqlZoneLocator: ZoneLocator = {
     const { rows } = await sql<ResolvedZone>`
       SELECT z.id, z.kind, z.code, z.name, z.parent_id
       FROM zone z
-      WHERE z.id IN (SELECT part.zone_id FROM zone_part part WHERE ${stCovers(sql.ref('part.geom'), point(at.lon, at.lat))})`.execute(db)
+      WHERE z.id IN (SELECT part.zone_id FROM zone_part part WHERE ${covers(sql.ref('part.geom'), point(at.lon, at.lat))})`.execute(db)
     return rows
   },
 
@@ -111,7 +111,7 @@ export const sqlZoneLocator: ZoneLocator = {
       const { rows } = await sql<{ ords: number[] | null; zone_ids: number[] | null }>`
         WITH pt AS (${pointsRelation(lons.subarray(start, end), lats.subarray(start, end))})
         SELECT array_agg(pt.ord) AS ords, array_agg(part.zone_id) AS zone_ids
-        FROM pt JOIN zone_part part ON ${stCovers(sql.ref('part.geom'), sql.ref('pt.geom'))}`.execute(db)
+        FROM pt JOIN zone_part part ON ${covers(sql.ref('part.geom'), sql.ref('pt.geom'))}`.execute(db)
       const ords = rows[0]?.ords ?? []
       const zoneIds = rows[0]?.zone_ids ?? []
       for (let i = 0; i < ords.length; i++) {
