@@ -57,7 +57,7 @@ export async function auditJurisdiction(
   const zone = await repository.findZoneById(db, zoneId)
   if (!zone) throw notFound(`Zone ${zoneId}`)
   if (!isJurisdictionKind(zone.kind)) {
-    throw new DomainError(400, 'not_a_jurisdiction', `Zone ${zone.code} is a ${zone.kind}; only jurisdictions are audited`)
+    throw new DomainError('not_a_jurisdiction', `Zone ${zone.code} is a ${zone.kind}; only jurisdictions are audited`)
   }
   const limits: repository.AuditLimits = {
     areaToleranceM2: AREA_TOLERANCE_M2,

@@ -167,8 +167,8 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const job = jobs.get(request.params.id)
       if (!job) throw notFound(`Job ${request.params.id}`)
-      if (job.status === 'failed') throw new DomainError(409, 'job_failed', job.error ?? 'The batch failed')
-      if (!job.result) throw new DomainError(409, 'job_running', `The batch is still running (${job.done}/${job.total})`)
+      if (job.status === 'failed') throw new DomainError('job_failed', job.error ?? 'The batch failed')
+      if (!job.result) throw new DomainError('job_running', `The batch is still running (${job.done}/${job.total})`)
       return sendFile(reply, job.result.body, job.result.contentType, job.result.fileName, true)
     },
   )

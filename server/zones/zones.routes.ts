@@ -25,14 +25,14 @@ function readAt(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined
   const instant = parseInstant(text)
   if (instant) return instant
-  throw new DomainError(400, 'invalid_time', `at: "${text}" is not an ISO 8601 time`, [
+  throw new DomainError('invalid_time', `at: "${text}" is not an ISO 8601 time`, [
     { field: 'at', reason: 'must be an ISO 8601 date or time from 1900 to 9999, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
   ])
 }
 
 function readKind(kind: string, field: string): ZoneKind {
   if ((zoneKinds as readonly string[]).includes(kind)) return kind as ZoneKind
-  throw new DomainError(400, 'unknown_kind', `Unknown kind "${kind}"`, [{ field, reason: `must be one of ${zoneKinds.join(', ')}` }])
+  throw new DomainError('unknown_kind', `Unknown kind "${kind}"`, [{ field, reason: `must be one of ${zoneKinds.join(', ')}` }])
 }
 
 function readKinds(list: string | undefined): ZoneKind[] | undefined {
@@ -42,7 +42,7 @@ function readKinds(list: string | undefined): ZoneKind[] | undefined {
 
 function readBbox(text: string | undefined): [number, number, number, number] | undefined {
   if (text === undefined) return undefined
-  const fail = (reason: string) => new DomainError(400, 'invalid_bbox', `bbox ${reason}`, [{ field: 'bbox', reason }])
+  const fail = (reason: string) => new DomainError('invalid_bbox', `bbox ${reason}`, [{ field: 'bbox', reason }])
   const parts = text.split(',')
   if (parts.length !== 4) throw fail('must be four numbers: west,south,east,north')
   const numbers = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)))
