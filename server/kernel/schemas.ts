@@ -94,7 +94,7 @@ export const ErrorResponse = Type.Object(
 )
 export type ErrorResponse = Static<typeof ErrorResponse>
 
-/** The error statuses a route can answer with, all with the one envelope. */
+/** The error statuses a route can answer with, and 500, which any route can: all the one envelope. */
 export const errorResponses = <S extends number>(...statuses: S[]) =>
-  Object.fromEntries(statuses.map((status) => [status, ErrorResponse])) as Record<S, typeof ErrorResponse>
+  Object.fromEntries([...statuses, 500].map((status) => [status, ErrorResponse])) as Record<S | 500, typeof ErrorResponse>
 

@@ -1,7 +1,6 @@
 import type { Db, DbOrTx, ZoneRef } from '../db/database.js'
 import { isOwnerKind, zoneKindTable } from '../kernel/zone-kinds.js'
 import { badRequest } from '../errors.js'
-import type { LonLat } from '../geometry/convert-crs.js'
 import type { BatchQuery, PointQuery } from './resolve.input.js'
 import {
   inheritedCategoryRoutes,
@@ -16,43 +15,10 @@ import {
   zoneRefs,
   type PublicContact,
 } from './resolve.repository.js'
-import { holdersAt, type ChiefContact, type Holders } from '../db/holders.js'
+import { holdersAt, type Holders } from '../db/holders.js'
+import type { Alternative, BatchResult, Link, Resolution, ResolveStatus } from './resolve.schemas.js'
 
-/** The parties holding a zone's duties at one instant, named as resolution names them. */
-export interface PublicHolders {
-  chief: (PublicContact & Pick<ChiefContact, 'title' | 'role'>) | null
-  department: PublicContact | null
-  fallback: PublicContact | null
-  merchant: PublicContact | null
-}
-
-/** A zone and who answers for it. `merchant` is set on frontages (the shop that owns the strip). */
-export interface Link extends PublicHolders {
-  zone: ZoneRef
-}
-
-export interface Alternative extends Link {
-  distance_m: number
-}
-
-export type ResolveStatus = 'owned' | 'fallback' | 'outside'
-
-export interface Resolution {
-  status: ResolveStatus
-  point: LonLat
-  primary: Link | null
-  chain: Link[]
-  department: (PublicContact & { via: string }) | null
-  alternatives: Alternative[]
-  nearest: { zone: ZoneRef; distance_m: number } | null
-}
-
-export interface BatchResult {
-  id: string | number
-  status: ResolveStatus
-  primary: Link | null
-  department?: (PublicContact & { via: string }) | null
-}
+export type { Alternative, BatchResult, Link, Resolution, ResolveStatus }
 
 /** Statements of this many points keep the parameter arrays and the sort small. */
 export const BATCH_CHUNK = 20_000

@@ -1,33 +1,13 @@
 import { sql, type RawBuilder } from 'kysely'
 import { zoneRowColumns, type DbOrTx, type ZoneKind, type ZoneRef, type ZoneRow } from '../db/database.js'
 import type { Geometry } from '../db/geo-sql.js'
-import { emptyHolders, holdersAt, type Holders } from '../db/holders.js'
+import { emptyHolders, holdersAt } from '../db/holders.js'
 import { containsPattern, idsIn } from '../db/sql-lists.js'
+import type { Geometry as GeoJsonGeometry } from '../kernel/schemas.js'
 import { cleanGeometry } from './zone-checks.js'
+import type { ZoneFeature, ZoneProperties } from './zones.schemas.js'
 
-export interface ZoneProperties extends Holders {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
-  parent_id: number | null
-  parent_code: string | null
-  street_class: string | null
-  width_m: number | null
-  version: number
-  area_m2: number
-  /** Centre-line length on the ground, for streets and segments; null for areas. */
-  length_m: number | null
-  updated_at: string
-  children_count?: number
-}
-
-export interface ZoneFeature {
-  type: 'Feature'
-  id: number
-  geometry: Geometry
-  properties: ZoneProperties
-}
+export type { ZoneFeature, ZoneProperties }
 
 export interface ZoneFilters {
   kinds?: readonly ZoneKind[]
@@ -67,7 +47,7 @@ function simplestArea(): RawBuilder<unknown> {
 
 interface FeatureRow extends ZoneRow {
   parent_code: string | null
-  geometry: Geometry
+  geometry: GeoJsonGeometry
   area_m2: number
   length_m: number | null
   updated_at: Date | string

@@ -8,7 +8,6 @@ import {
   CreateZoneBody,
   DeletedZone,
   DeleteZoneQuery,
-  ErrorResponse,
   UpdateZoneBody,
   ZoneCodeParams,
   ZoneFeature,
@@ -20,6 +19,7 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
+import { errorResponses } from '../kernel/schemas.js'
 
 function readAt(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined
@@ -57,7 +57,7 @@ function readBbox(text: string | undefined): [number, number, number, number] | 
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 422: ErrorResponse }
+  const errors = errorResponses(400, 404, 409, 413, 415, 422)
 
   app.get(
     '/zones',
@@ -66,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['zones'],
         summary: 'Zones as a GeoJSON FeatureCollection, with their current chief, department, merchant and fall-back party',
         querystring: ZoneListQuery,
-        response: { 200: ZoneFeatureCollection, 400: ErrorResponse },
+        response: { 200: ZoneFeatureCollection, ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -95,7 +95,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One zone with its holders and the number of zones below it',
         params: ZoneIdParams,
         querystring: ZoneGeometryQuery,
-        response: { 200: ZoneFeature, 404: ErrorResponse },
+        response: { 200: ZoneFeature, ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -116,7 +116,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One zone by its kind and code',
         params: ZoneCodeParams,
         querystring: ZoneGeometryQuery,
-        response: { 200: ZoneFeature, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: ZoneFeature, ...errorResponses(400, 404) },
       },
     },
     async (request) => {
