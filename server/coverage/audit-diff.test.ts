@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { centroid, diffAudits, gapKey, type AuditLists } from './audit-diff.js'
 
 const square = (west: number, south: number, size: number) => ({
-  type: 'Polygon',
+  type: 'Polygon' as const,
   coordinates: [[[west, south], [west + size, south], [west + size, south + size], [west, south + size], [west, south]]],
 })
 
@@ -43,8 +43,8 @@ describe('centroid', () => {
 
 describe('diffAudits', () => {
   const overlap = { a: 'G1', b: 'G2', area_m2: 50, geometry: square(0, 0, 1) }
-  const chief = { code: 'G3', kind: 'grid', name: '三号网格', missing: 'chief' as const }
-  const category = { code: 'G3', kind: 'category', name: 'G3', missing: 'department' as const }
+  const chief = { code: 'G3', kind: 'grid' as const, name: '三号网格', missing: 'chief' as const }
+  const category = { code: 'G3', kind: 'category' as const, name: 'G3', missing: 'department' as const }
 
   it('reports findings present after and not before as added, and the reverse as resolved', () => {
     const before = lists({ unassigned: [chief, category], spills: [{ grid: 'G9', area_m2: 3, geometry: square(5, 5, 1) }] })
@@ -57,7 +57,7 @@ describe('diffAudits', () => {
   })
 
   it('keys an overlap by its pair and a street by its code, not by how big they are', () => {
-    const street = { street: 'S1', name: '河坊街', length_m: 40, geometry: { type: 'LineString', coordinates: [] } }
+    const street = { street: 'S1', name: '河坊街', length_m: 40, geometry: { type: 'LineString' as const, coordinates: [] } }
     const diff = diffAudits(
       lists({ overlaps: [overlap], uncovered_streets: [street] }),
       lists({ overlaps: [{ ...overlap, area_m2: 80 }], uncovered_streets: [{ ...street, length_m: 10 }] }),
@@ -66,7 +66,7 @@ describe('diffAudits', () => {
   })
 
   it('tells unassigned findings apart by kind and duty', () => {
-    const street = { ...chief, kind: 'street' }
+    const street = { ...chief, kind: 'street' as const }
     const diff = diffAudits(lists({ unassigned: [chief] }), lists({ unassigned: [street] }))
     expect(diff.added.unassigned.map((item) => item.key)).toEqual(['street:G3:chief'])
     expect(diff.resolved.unassigned.map((item) => item.key)).toEqual(['grid:G3:chief'])

@@ -4,52 +4,21 @@
  * not exist on one side) and compares their lists by stable keys.
  */
 
-type Geometry = { type: string; coordinates?: unknown }
+import type { Geometry } from '../kernel/schemas.js'
+import type { AuditChanges, CoverageReport, Gap, Overlap, Spill, Unassigned, UncoveredStreet } from './coverage.schemas.js'
 
-export interface GapItem {
-  area_m2: number
-  geometry: Geometry
-}
-export interface OverlapItem {
-  a: string
-  b: string
-  area_m2: number
-  geometry: Geometry
-}
-export interface SpillItem {
-  grid: string
-  area_m2: number
-  geometry: Geometry
-}
-export interface UncoveredStreetItem {
-  street: string
-  name: string
-  length_m: number
-  geometry: Geometry
-}
-export interface UnassignedItem {
-  code: string
-  kind: string
-  name: string
-  missing: 'chief' | 'fallback' | 'merchant' | 'department'
-}
+export type GapItem = Gap
+export type OverlapItem = Overlap
+export type SpillItem = Spill
+export type UncoveredStreetItem = UncoveredStreet
+export type UnassignedItem = Unassigned
 
-export interface AuditLists {
-  gaps: GapItem[]
-  overlaps: OverlapItem[]
-  spills: SpillItem[]
-  uncovered_streets: UncoveredStreetItem[]
-  unassigned: UnassignedItem[]
-}
+/** The finding lists of one audit report. */
+export type AuditLists = Pick<CoverageReport, 'gaps' | 'overlaps' | 'spills' | 'uncovered_streets' | 'unassigned'>
 
 type Keyed<T> = T & { key: string }
-export interface KeyedLists {
-  gaps: Keyed<GapItem>[]
-  overlaps: Keyed<OverlapItem>[]
-  spills: Keyed<SpillItem>[]
-  uncovered_streets: Keyed<UncoveredStreetItem>[]
-  unassigned: Keyed<UnassignedItem>[]
-}
+/** The same lists, each finding with its stable key, as an edit's audit effect reports them. */
+export type KeyedLists = AuditChanges
 
 export interface AuditDiff {
   added: KeyedLists
@@ -153,7 +122,7 @@ type Ring = [number, number][]
  * Area-weighted centroid of a Polygon or MultiPolygon in its own (planar lon/lat) coordinates,
  * holes subtracted; the mean of its vertices when it has no area. Null for anything else.
  */
-export function centroid(geometry: Geometry): [number, number] | null {
+export function centroid(geometry: Geometry | { type: string; coordinates?: unknown }): [number, number] | null {
   const polygons: Ring[][] =
     geometry.type === 'Polygon'
       ? [geometry.coordinates as Ring[]]

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CoverageParams, CoverageQuery, CoverageReport, ErrorResponse, JurisdictionList } from './coverage.schemas.js'
+import { errorResponses } from '../kernel/schemas.js'
+import { CoverageParams, CoverageQuery, CoverageReport, JurisdictionList } from './coverage.schemas.js'
 import { auditJurisdictionByCode, listJurisdictions } from './coverage.service.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -9,7 +10,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['coverage'],
         summary: 'Every jurisdiction (district, sub-district, community), for pickers',
-        response: { 200: JurisdictionList },
+        response: { 200: JurisdictionList, ...errorResponses() },
       },
     },
     async () => listJurisdictions(app.db),
@@ -27,7 +28,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'for them. Areas in m² and lengths in m on the ground; geometries are GeoJSON.',
         params: CoverageParams,
         querystring: CoverageQuery,
-        response: { 200: CoverageReport, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: CoverageReport, ...errorResponses(400, 404) },
       },
     },
     async (request) => auditJurisdictionByCode(app.db, request.params.code, request.query.kind),

@@ -1,15 +1,6 @@
 import { Type, type Static } from 'typebox'
-import { jurisdictionKinds, type ZoneKind } from '../kernel/zone-kinds.js'
-
-/** A GeoJSON geometry as PostGIS writes it (RFC 7946, lon/lat, 7 decimals). */
-const Geometry = Type.Object(
-  {
-    type: Type.String(),
-    coordinates: Type.Optional(Type.Unknown()),
-    geometries: Type.Optional(Type.Unknown()),
-  },
-  { description: 'GeoJSON geometry (WGS-84 lon/lat)' },
-)
+import { GeometryOutput as Geometry, literals, nullable } from '../kernel/schemas.js'
+import { jurisdictionKinds, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 
 const jurisdictionKind = (options: { description?: string } = {}) =>
   Type.Unsafe<ZoneKind>({ type: 'string', enum: [...jurisdictionKinds], ...options })
@@ -20,7 +11,7 @@ export const Jurisdiction = Type.Object({
   kind: JurisdictionKind,
   code: Type.String(),
   name: Type.String(),
-  parent_code: Type.Union([Type.String(), Type.Null()]),
+  parent_code: nullable(Type.String()),
 })
 export type Jurisdiction = Static<typeof Jurisdiction>
 
@@ -31,15 +22,18 @@ export const JurisdictionList = Type.Array(Jurisdiction, {
 export const CoverageParams = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 64, description: 'Code of a district, sub-district or community' }),
 })
+export type CoverageParams = Static<typeof CoverageParams>
 
 export const CoverageQuery = Type.Object({
   kind: Type.Optional(jurisdictionKind({ description: 'Only needed when the same code names jurisdictions of two kinds' })),
 })
+export type CoverageQuery = Static<typeof CoverageQuery>
 
 export const Gap = Type.Object({
   area_m2: Type.Number(),
   geometry: Geometry,
 })
+export type Gap = Static<typeof Gap>
 
 export const Overlap = Type.Object({
   a: Type.String({ description: 'Code of the grid with the lower code' }),
@@ -47,12 +41,14 @@ export const Overlap = Type.Object({
   area_m2: Type.Number(),
   geometry: Geometry,
 })
+export type Overlap = Static<typeof Overlap>
 
 export const Spill = Type.Object({
   grid: Type.String(),
   area_m2: Type.Number({ description: 'Area of the grid outside the jurisdiction' }),
   geometry: Geometry,
 })
+export type Spill = Static<typeof Spill>
 
 export const UncoveredStreet = Type.Object({
   street: Type.String({ description: 'Street code' }),
@@ -60,10 +56,14 @@ export const UncoveredStreet = Type.Object({
   length_m: Type.Number({ description: 'Length of centre line, inside the jurisdiction, owned by no segment' }),
   geometry: Geometry,
 })
+export type UncoveredStreet = Static<typeof UncoveredStreet>
+
+/** What an unassigned finding is about: a zone of a kind, or a problem category. */
+export const unassignedKinds = [...zoneKinds, 'category'] as const
 
 export const Unassigned = Type.Object({
   code: Type.String({ description: 'Zone code, or the category name for a category' }),
-  kind: Type.String({ description: 'Zone kind, or "category"' }),
+  kind: literals(unassignedKinds, 'Zone kind, or "category"'),
   name: Type.String(),
   missing: Type.Union([
     Type.Literal('chief'),
@@ -72,6 +72,7 @@ export const Unassigned = Type.Object({
     Type.Literal('department'),
   ]),
 })
+export type Unassigned = Static<typeof Unassigned>
 
 export const CoverageSummary = Type.Object({
   grids: Type.Integer(),
@@ -88,6 +89,7 @@ export const CoverageSummary = Type.Object({
   uncovered_length_m: Type.Number(),
   unassigned: Type.Integer(),
 })
+export type CoverageSummary = Static<typeof CoverageSummary>
 
 export const CoverageReport = Type.Object({
   id: Type.Integer(),
@@ -110,15 +112,7 @@ export const CoverageReport = Type.Object({
 })
 export type CoverageReport = Static<typeof CoverageReport>
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Unknown()),
-  }),
-})
-
-const AuditChanges = Type.Object({
+export const AuditChanges = Type.Object({
   gaps: Type.Array(
     Type.Object({ ...Gap.properties, key: Type.String({ description: 'Centroid lon,lat to 1e-5° and area to the m²: "120.15012,30.27544:212"' }) }),
   ),
@@ -127,6 +121,7 @@ const AuditChanges = Type.Object({
   uncovered_streets: Type.Array(Type.Object({ ...UncoveredStreet.properties, key: Type.String({ description: 'The street code' }) })),
   unassigned: Type.Array(Type.Object({ ...Unassigned.properties, key: Type.String({ description: '"kind:code:missing"' }) })),
 })
+export type AuditChanges = Static<typeof AuditChanges>
 
 export const JurisdictionEffect = Type.Object({
   id: Type.Integer(),
@@ -163,3 +158,4 @@ export const AuditQuery = Type.Object({
 
 /** `?audit=0|false` turns the audit off; anything else (or nothing) keeps it. */
 export const auditWanted = (query: { audit?: string }): boolean => query.audit !== '0' && query.audit !== 'false'
+export type AuditQuery = Static<typeof AuditQuery>

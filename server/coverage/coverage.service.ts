@@ -3,6 +3,7 @@ import { isJurisdictionKind, type ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, DomainError, notFound } from '../errors.js'
 import * as repository from './coverage.repository.js'
 import type { CoverageReport } from './coverage.schemas.js'
+import type { Geometry } from '../kernel/schemas.js'
 
 /**
  * Below these, a gap, overlap, spill or uncovered street piece is floating-point noise from edges
@@ -57,7 +58,7 @@ export async function auditJurisdiction(
   const zone = await repository.findZoneById(db, zoneId)
   if (!zone) throw notFound(`Zone ${zoneId}`)
   if (!isJurisdictionKind(zone.kind)) {
-    throw new DomainError(400, 'not_a_jurisdiction', `Zone ${zone.code} is a ${zone.kind}; only jurisdictions are audited`)
+    throw new DomainError('not_a_jurisdiction', `Zone ${zone.code} is a ${zone.kind}; only jurisdictions are audited`)
   }
   const limits: repository.AuditLimits = {
     areaToleranceM2: AREA_TOLERANCE_M2,
@@ -74,8 +75,8 @@ export async function auditJurisdiction(
   const categories = await repository.selectUnassignedCategories(db, zoneId, limits)
 
   const unassigned = [
-    ...zones.map(({ code, kind, name, missing }) => ({ code, kind, name, missing })),
-    ...categories.map(({ name }) => ({ code: name, kind: 'category', name, missing: 'department' as const })),
+    ...zones.map(({ code, kind, name, missing }) => ({ code, kind: kind as ZoneKind, name, missing })),
+    ...categories.map(({ name }) => ({ code: name, kind: 'category' as const, name, missing: 'department' as const })),
   ]
   const unassignedTotal = totalOf(zones) + totalOf(categories)
   const truncated =
@@ -109,12 +110,12 @@ export async function auditJurisdiction(
     tolerance: { area_m2: AREA_TOLERANCE_M2, length_m: LENGTH_TOLERANCE_M },
     summary,
     truncated,
-    gaps: gaps.slice(0, listLimit).map(({ area_m2, geometry }) => ({ area_m2, geometry })),
-    overlaps: overlaps.slice(0, listLimit).map(({ a, b, area_m2, geometry }) => ({ a, b, area_m2, geometry })),
-    spills: spills.slice(0, listLimit).map(({ grid, area_m2, geometry }) => ({ grid, area_m2, geometry })),
+    gaps: gaps.slice(0, listLimit).map(({ area_m2, geometry }) => ({ area_m2, geometry: geoJson(geometry) })),
+    overlaps: overlaps.slice(0, listLimit).map(({ a, b, area_m2, geometry }) => ({ a, b, area_m2, geometry: geoJson(geometry) })),
+    spills: spills.slice(0, listLimit).map(({ grid, area_m2, geometry }) => ({ grid, area_m2, geometry: geoJson(geometry) })),
     uncovered_streets: streets
       .slice(0, listLimit)
-      .map(({ street, name, length_m, geometry }) => ({ street, name, length_m, geometry })),
+      .map(({ street, name, length_m, geometry }) => ({ street, name, length_m, geometry: geoJson(geometry) })),
     unassigned: unassigned.slice(0, listLimit),
   }
 }
@@ -123,6 +124,9 @@ export async function auditJurisdiction(
 export async function auditJurisdictionByCode(db: DbOrTx, code: string, kind?: ZoneKind): Promise<CoverageReport> {
   return auditJurisdiction(db, await findJurisdictionByCode(db, code, kind))
 }
+
+/** ST_AsGeoJSON writes RFC 7946 geometries; the repository's rows type them only by their type name. */
+const geoJson = (geometry: { type: string }): Geometry => geometry as Geometry
 
 function totalOf(rows: { total: number }[]): number {
   return rows.length > 0 ? Number(rows[0]!.total) : 0

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { DomainError } from '../errors.js'
+import { errorStatus, type ErrorCode } from '../kernel/error-codes.js'
 import { validationDetails, validationMessage } from './validation-details.js'
 
 interface PostgresError {
@@ -10,9 +11,10 @@ interface PostgresError {
 }
 
 /**
- * One place turns every failure into `{error: {code, message, details?}}`: a typed domain error
- * keeps its status; schema and parse failures are 400; a database constraint the caller tripped is
- * a 4xx; anything else is a 500 that says nothing about internals.
+ * One place turns every failure into `{error: {code, message, details?}}`, each with the status of
+ * its code (server/kernel/error-codes.ts): a domain error as thrown; schema and parse failures and
+ * Fastify's own 4xx by their meaning; a database constraint the caller tripped; anything else is a
+ * 500 that says nothing about internals.
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | DomainError | PostgresError, request, reply) => {
@@ -24,8 +26,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     const fastifyError = error as FastifyError
     if (fastifyError.validation) {
       const details = validationDetails(fastifyError.validation, fastifyError.validationContext)
-      return reply.status(400).send({
-        error: { code: 'invalid_request', message: validationMessage(details), details },
+      return reply.status(errorStatus.invalid_request).send({
+        error: { code: 'invalid_request' satisfies ErrorCode, message: validationMessage(details), details },
       })
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
@@ -35,16 +37,17 @@ export function installErrorHandler(app: FastifyInstance): void {
           : fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
             ? `Request body is too large: at most ${formatBytes(request.routeOptions.bodyLimit ?? 0)} on ${request.method} ${request.routeOptions.url ?? request.url}`
             : fastifyError.message
-      return reply.status(fastifyError.statusCode).send({ error: { code: codeForFastifyError(fastifyError), message } })
+      const code = codeForFastifyError(fastifyError)
+      return reply.status(errorStatus[code]).send({ error: { code, message } })
     }
     const translated = translatePostgresError(error as PostgresError)
-    if (translated) return reply.status(translated.status).send({ error: translated.body })
+    if (translated) return reply.status(errorStatus[translated.code]).send({ error: translated })
     request.log.error({ err: error }, 'unhandled error')
-    return reply.status(500).send({ error: { code: 'internal', message: 'Internal server error' } })
+    return reply.status(errorStatus.internal).send({ error: { code: 'internal' satisfies ErrorCode, message: 'Internal server error' } })
   })
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url}` } }),
+    reply.status(errorStatus.not_found).send({ error: { code: 'not_found' satisfies ErrorCode, message: `No route for ${request.method} ${request.url}` } }),
   )
 }
 
@@ -52,7 +55,11 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`
 }
 
-function codeForFastifyError(error: FastifyError): string {
+/**
+ * Fastify's own 4xx (body parsing, content type, size). A 4xx without a code of its own here is a
+ * request Fastify could not read (bad JSON, bad content length, a bad URL), so `invalid_request`.
+ */
+function codeForFastifyError(error: FastifyError): ErrorCode {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'payload_too_large'
@@ -61,26 +68,27 @@ function codeForFastifyError(error: FastifyError): string {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'unsupported_media_type'
     default:
-      return error.statusCode === 400 ? 'invalid_request' : 'request_error'
+      return error.statusCode === 404 ? 'not_found' : 'invalid_request'
   }
 }
 
 /** Constraint violations reach here only where a repository did not check first. */
-function translatePostgresError(error: PostgresError): { status: number; body: object } | null {
+function translatePostgresError(error: PostgresError): { code: ErrorCode; message: string } | null {
   switch (error.code) {
     case '23505':
-      return { status: 409, body: { code: 'duplicate', message: `Already exists (${error.constraint ?? 'unique'})` } }
+      return { code: 'duplicate', message: `Already exists (${error.constraint ?? 'unique'})` }
     case '23503':
-      return {
-        status: 409,
-        body: { code: 'in_use', message: `Refers to or is referred to by another record (${error.constraint ?? 'foreign key'})` },
-      }
+      return { code: 'in_use', message: `Refers to or is referred to by another record (${error.constraint ?? 'foreign key'})` }
     case '23514':
-      return { status: 400, body: { code: 'constraint', message: `Violates a rule of the data (${error.constraint ?? 'check'})` } }
+      return { code: 'constraint', message: `Violates a rule of the data (${error.constraint ?? 'check'})` }
+    // invalid_datetime_format, datetime_field_overflow: a time the parsers let through.
+    case '22007':
+    case '22008':
+      return { code: 'invalid_time', message: 'A time is not valid or out of range' }
     case '22P02':
     case '22023':
     case '22003':
-      return { status: 400, body: { code: 'invalid_value', message: 'A value has the wrong type or is out of range' } }
+      return { code: 'invalid_value', message: 'A value has the wrong type or is out of range' }
     default:
       return null
   }

@@ -1,19 +1,17 @@
-import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AuditEffect, AuditQuery, auditWanted } from '../coverage/coverage.schemas.js'
+import { AuditQuery, auditWanted, type AuditEffect } from '../coverage/coverage.schemas.js'
+import { errorResponses } from '../kernel/schemas.js'
 import {
-  Assignment,
   AssignmentList,
   AssignmentListQuery,
   CategoryList,
   Category,
-  CategoryRoute,
   CategoryRouteList,
   CreateAssignmentBody,
   CreateCategoryBody,
   CreatePartyBody,
+  DeletedRoute,
   EndAssignmentBody,
-  ErrorResponse,
   IdParams,
   Party,
   PartyList,
@@ -21,6 +19,8 @@ import {
   SetCategoryRouteBody,
   UpdatePartyBody,
   VersionQuery,
+  WrittenAssignment,
+  WrittenCategoryRoute,
   ZoneCategoryParams,
 } from './parties.schemas.js'
 import { listCategories } from './categories.repository.js'
@@ -39,15 +39,11 @@ import {
   zoneCategoryRoutes,
 } from './parties.service.js'
 
-/** Write responses carry what the write did to the coverage audit, unless ?audit=0. */
-const WrittenAssignment = Type.Object({ ...Assignment.properties, audit: Type.Optional(AuditEffect) })
-const WrittenCategoryRoute = Type.Object({ ...CategoryRoute.properties, audit: Type.Optional(AuditEffect) })
-const DeletedRoute = Type.Object({ deleted: Type.Literal(true), audit: Type.Optional(AuditEffect) })
 const withAudit = <T extends object>(body: T, audit: AuditEffect | undefined) => ({ ...body, ...(audit ? { audit } : {}) })
 
 /** Parties (chiefs, departments, merchants, fall-back parties), their assignments to zones, and category routing. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse }
+  const errors = errorResponses(400, 404, 409, 413, 415, 422)
   const deleted = { type: 'null', description: 'Deleted' } as const
 
   app.get(
@@ -57,7 +53,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['parties'],
         summary: 'Find parties by type and name or phone, with the zones each answers for now',
         querystring: PartyListQuery,
-        response: { 200: PartyList, 400: ErrorResponse },
+        response: { 200: PartyList, ...errorResponses(400) },
       },
     },
     async (request) => searchParties(app.db, request.query),
@@ -65,7 +61,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/parties/:id',
-    { schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, 404: ErrorResponse } } },
+    { schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, ...errorResponses(400, 404) } } },
     async (request) => getParty(app.db, request.params.id),
   )
 
@@ -168,7 +164,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/categories',
-    { schema: { tags: ['categories'], summary: 'Problem categories', response: { 200: CategoryList } } },
+    { schema: { tags: ['categories'], summary: 'Problem categories', response: { 200: CategoryList, ...errorResponses() } } },
     async () => listCategories(app.db),
   )
 
@@ -187,7 +183,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['categories'],
         summary: "The department for each category at a zone: set there, or inherited from the nearest ancestor that sets it",
         params: IdParams,
-        response: { 200: CategoryRouteList, 404: ErrorResponse },
+        response: { 200: CategoryRouteList, ...errorResponses(400, 404) },
       },
     },
     async (request) => zoneCategoryRoutes(app.db, request.params.id),

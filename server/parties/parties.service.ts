@@ -45,12 +45,12 @@ const placeOf = (zone: ZoneRow): ZonePlace => ({ kind: zone.kind, id: zone.id, p
 function readPartyType(type: string, field: string): PartyType {
   if ((partyTypes as readonly string[]).includes(type)) return type as PartyType
   const what = field === 'duty' ? 'duty' : 'party type'
-  throw new DomainError(400, 'unknown_type', `Unknown ${what} "${type}"`, [{ field, reason: `must be one of ${partyTypes.join(', ')}` }])
+  throw new DomainError('unknown_type', `Unknown ${what} "${type}"`, [{ field, reason: `must be one of ${partyTypes.join(', ')}` }])
 }
 
 function blankProblem(fields: Partial<PartyFields>): void {
   if (fields.name !== undefined && fields.name.trim() === '') {
-    throw new DomainError(400, 'invalid_name', 'name: must not be blank', [{ field: 'name', reason: 'must not be blank' }])
+    throw new DomainError('invalid_name', 'name: must not be blank', [{ field: 'name', reason: 'must not be blank' }])
   }
 }
 
@@ -58,7 +58,7 @@ function readInstant(text: string | undefined, field: string): Date {
   if (text === undefined) return new Date()
   const instant = parseInstant(text)
   if (!instant) {
-    throw new DomainError(400, 'invalid_time', `${field}: "${text}" is not an ISO 8601 time`, [
+    throw new DomainError('invalid_time', `${field}: "${text}" is not an ISO 8601 time`, [
       { field, reason: 'must be an ISO 8601 date or time from 1900 to 9999, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
     ])
   }
@@ -86,7 +86,7 @@ export async function getParty(db: Db, id: number) {
 async function checkDepartmentNameFree(db: DbOrTx, name: string, selfId: number | null): Promise<void> {
   const existing = await findDepartmentByName(db, name)
   if (existing && existing.id !== selfId) {
-    throw new DomainError(409, 'duplicate_department', `A department named ${name} already exists (id ${existing.id})`, [
+    throw new DomainError('duplicate_department', `A department named ${name} already exists (id ${existing.id})`, [
       { field: 'name', reason: `department names are unique; ${name} is id ${existing.id}` },
     ])
   }
@@ -110,7 +110,7 @@ export async function updateParty(db: Db, id: number, input: Partial<PartyFields
     if (!party) throw notFound(`Party ${id}`)
     if (party.version !== input.version) {
       const current = await partyWithZones(tx, id)
-      throw new DomainError(409, 'version_conflict', `The party was changed by someone else: you sent version ${input.version}, it is now at ${party.version}`, {
+      throw new DomainError('version_conflict', `The party was changed by someone else: you sent version ${input.version}, it is now at ${party.version}`, {
         current_version: party.version,
         current,
       })
@@ -128,7 +128,7 @@ export async function deleteParty(db: Db, id: number, version: number): Promise<
     const party = await findPartyById(tx, id, { forUpdate: true })
     if (!party) throw notFound(`Party ${id}`)
     if (party.version !== version) {
-      throw new DomainError(409, 'version_conflict', `The party is at version ${party.version}, not ${version}`, {
+      throw new DomainError('version_conflict', `The party is at version ${party.version}, not ${version}`, {
         current_version: party.version,
         current: await partyWithZones(tx, id),
       })
@@ -141,7 +141,7 @@ export async function deleteParty(db: Db, id: number, version: number): Promise<
           : usage.routes.length > 0
             ? `handles ${usage.routes.length} category routes; route them elsewhere first`
             : `appears in ${usage.assignments} past assignments, which are kept as history`
-      throw new DomainError(409, 'party_in_use', `${party.name} ${reason}`, { ...usage })
+      throw new DomainError('party_in_use', `${party.name} ${reason}`, { ...usage })
     }
     await deletePartyRow(tx, id)
   })
@@ -170,7 +170,7 @@ export async function assignParty(
 ): Promise<{ created: boolean; assignment: AssignmentView; audit?: AuditEffect }> {
   const duty = readDuty(input.duty)
   if ((input.party_id === undefined) === (input.party === undefined)) {
-    throw new DomainError(400, 'invalid_party', 'Give either party_id or party, not both or neither', [
+    throw new DomainError('invalid_party', 'Give either party_id or party, not both or neither', [
       { field: 'party', reason: 'give either party_id (an existing party) or party {name, phone, title, role}' },
     ])
   }
@@ -182,16 +182,16 @@ export async function assignParty(
     if (!zone) throw notFound(`Zone ${zoneId}`)
     const allowed = dutiesByKind[zone.kind]
     if (!allowed.includes(duty)) {
-      throw new DomainError(422, 'invalid_duty', `A ${zone.kind} has no ${duty}`, [
+      throw new DomainError('invalid_duty', `A ${zone.kind} has no ${duty}`, [
         { field: 'duty', reason: `a ${zone.kind} can have ${allowed.join(', ')}` },
       ])
     }
     let partyId: number
     if (input.party_id !== undefined) {
       const party = await findPartyById(tx, input.party_id)
-      if (!party) throw new DomainError(422, 'unknown_party', `No party with id ${input.party_id}`, [{ field: 'party_id', reason: 'no such party' }])
+      if (!party) throw new DomainError('unknown_party', `No party with id ${input.party_id}`, [{ field: 'party_id', reason: 'no such party' }])
       if (party.type !== duty) {
-        throw new DomainError(422, 'party_type_mismatch', `${party.name} is a ${party.type}, not a ${duty}`, [
+        throw new DomainError('party_type_mismatch', `${party.name} is a ${party.type}, not a ${duty}`, [
           { field: 'party_id', reason: `the ${duty} duty needs a party of type ${duty}` },
         ])
       }
@@ -206,7 +206,7 @@ export async function assignParty(
     const open = await openAssignment(tx, zoneId, duty)
     const latest = open && open.party_id === partyId ? null : await latestInstant(tx, zoneId, duty, null)
     if (latest && from.getTime() <= latest.getTime()) {
-      throw new DomainError(422, 'invalid_interval', `The ${duty} history of this zone runs to ${latest.toISOString()}; a new ${duty} must start after it`, [
+      throw new DomainError('invalid_interval', `The ${duty} history of this zone runs to ${latest.toISOString()}; a new ${duty} must start after it`, [
         { field: 'from', reason: `must be after ${latest.toISOString()}` },
       ])
     }
@@ -238,16 +238,16 @@ export async function endAssignment(
     const assignment = await lockAssignment(tx, id)
     if (!assignment) throw notFound(`Assignment ${id}`)
     if (assignment.version !== input.version) {
-      throw new DomainError(409, 'version_conflict', `The assignment is at version ${assignment.version}, not ${input.version}`, {
+      throw new DomainError('version_conflict', `The assignment is at version ${assignment.version}, not ${input.version}`, {
         current_version: assignment.version,
         current: await assignmentById(tx, id),
       })
     }
     if (assignment.valid_to !== null) {
-      throw new DomainError(409, 'already_ended', `The assignment ended at ${new Date(assignment.valid_to).toISOString()}`)
+      throw new DomainError('already_ended', `The assignment ended at ${new Date(assignment.valid_to).toISOString()}`)
     }
     if (to.getTime() <= new Date(assignment.valid_from).getTime()) {
-      throw new DomainError(422, 'invalid_interval', 'An assignment must end after it starts', [
+      throw new DomainError('invalid_interval', 'An assignment must end after it starts', [
         { field: 'to', reason: `must be after ${new Date(assignment.valid_from).toISOString()}` },
       ])
     }
@@ -263,7 +263,7 @@ export async function endAssignment(
 function readCategoryName(name: string): string {
   const trimmed = name.trim()
   if (trimmed.length === 0 || trimmed.length > 100) {
-    throw new DomainError(400, 'invalid_name', 'A category name has 1 to 100 characters', [{ field: 'name', reason: 'must have 1 to 100 characters' }])
+    throw new DomainError('invalid_name', 'A category name has 1 to 100 characters', [{ field: 'name', reason: 'must have 1 to 100 characters' }])
   }
   return trimmed
 }
@@ -273,7 +273,7 @@ export async function createCategory(db: Db, name: string): Promise<CategoryRow>
   return db.transaction().execute(async (tx) => {
     const existing = await findCategoryByName(tx, trimmed)
     if (existing) {
-      throw new DomainError(409, 'duplicate_category', `The category ${trimmed} already exists (id ${existing.id})`, [
+      throw new DomainError('duplicate_category', `The category ${trimmed} already exists (id ${existing.id})`, [
         { field: 'name', reason: 'already exists' },
       ])
     }
@@ -289,7 +289,9 @@ export async function zoneCategoryRoutes(db: Db, zoneId: number): Promise<ZoneCa
 async function requireCategory(db: DbOrTx, name: string): Promise<CategoryRow> {
   const category = await findCategoryByName(db, name)
   if (!category) {
-    throw new DomainError(404, 'unknown_category', `No category ${name}; create it first with POST /api/categories`)
+    throw new DomainError('unknown_category', `No category ${name}; create it first with POST /api/categories`, [
+      { field: 'params.category', reason: 'no such category' },
+    ])
   }
   return category
 }
@@ -302,7 +304,7 @@ export async function setZoneCategoryRoute(
   options: AuditOption = {},
 ): Promise<{ route: ZoneCategoryRoute; audit?: AuditEffect }> {
   if ((input.department === undefined) === (input.department_id === undefined)) {
-    throw new DomainError(400, 'invalid_department', 'Give either department (a name) or department_id', [
+    throw new DomainError('invalid_department', 'Give either department (a name) or department_id', [
       { field: 'department', reason: 'give either department (its name) or department_id' },
     ])
   }
@@ -314,12 +316,12 @@ export async function setZoneCategoryRoute(
       input.department_id !== undefined ? await findPartyById(tx, input.department_id) : await findDepartmentByName(tx, input.department!.trim())
     const field = input.department_id !== undefined ? 'department_id' : 'department'
     if (!department) {
-      throw new DomainError(422, 'unknown_department', `No department ${input.department ?? `with id ${input.department_id}`}`, [
+      throw new DomainError('unknown_department', `No department ${input.department ?? `with id ${input.department_id}`}`, [
         { field, reason: 'no such department; create it with POST /api/parties {type: "department", …}' },
       ])
     }
     if (department.type !== 'department') {
-      throw new DomainError(422, 'party_type_mismatch', `${department.name} is a ${department.type}, not a department`, [
+      throw new DomainError('party_type_mismatch', `${department.name} is a ${department.type}, not a department`, [
         { field, reason: 'must name a department' },
       ])
     }
@@ -347,7 +349,7 @@ export async function deleteZoneCategoryRoute(
       .where('zone_id', '=', zoneId)
       .where('category_id', '=', category.id)
       .executeTakeFirst()
-    if (!own) throw new DomainError(404, 'not_found', `Zone ${zoneId} sets no route of its own for ${categoryName}`)
+    if (!own) throw new DomainError('not_found', `Zone ${zoneId} sets no route of its own for ${categoryName}`)
     const { audit } = await withAuditEffect(tx, options.audit ?? true, [placeOf(zone)], async () => {
       await deleteRoute(tx, zoneId, category.id)
       return { result: null }

@@ -96,8 +96,10 @@ function readOptions(source: Record<string, unknown>, fromText: boolean, details
   return options
 }
 
+/** A request whose only fault is its time is `invalid_time`, as on every other route taking `at`. */
 function fail(message: string, details: ErrorDetail[]): never {
-  throw badRequest('invalid_request', message, details)
+  const onlyTime = details.length > 0 && details.every((detail) => detail.field === 'at')
+  throw badRequest(onlyTime ? 'invalid_time' : 'invalid_request', message, details)
 }
 
 /** The query string of GET /api/resolve. */

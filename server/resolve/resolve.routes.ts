@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
 import { readBatchBody, readPointQuery } from './resolve.input.js'
+import { errorResponses } from '../kernel/schemas.js'
 import {
   BatchBodySchema,
   BatchResponseSchema,
-  ErrorSchema,
   ResolutionSchema,
   ResolveQuerySchema,
 } from './resolve.schemas.js'
@@ -25,7 +25,7 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Who owns this point',
         description: 'The chain of covering zones, the primary owner, the department for a category, border alternatives; a fall-back party in a coverage gap; the nearest jurisdiction outside.',
         querystring: ResolveQuerySchema,
-        response: { 200: ResolutionSchema, 400: ErrorSchema },
+        response: { 200: ResolutionSchema, ...errorResponses(400) },
       },
       validatorCompiler: documentOnly,
     },
@@ -42,7 +42,7 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Resolve many points at once',
         description: 'Up to 200,000 points per request; results in input order. Bad points are a 400 listing their indices.',
         body: BatchBodySchema,
-        response: { 200: BatchResponseSchema, 400: ErrorSchema },
+        response: { 200: BatchResponseSchema, ...errorResponses(400, 413, 415) },
       },
       validatorCompiler: documentOnly,
     },

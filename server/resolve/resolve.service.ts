@@ -13,45 +13,12 @@ import {
   type PublicContact,
   type ResolvedZone,
 } from './resolve.repository.js'
-import { holdersAt, type ChiefContact, type Holders } from '../db/holders.js'
+import { holdersAt, type Holders } from '../db/holders.js'
 import { sqlZoneLocator, type ZoneLocator } from './locator.js'
 import { applyResolutionRule, departmentSource, fallbackPrimary, nearestJurisdiction, type DepartmentSource, type Distanced } from './resolution-rule.js'
+import type { Alternative, BatchResult, Link, Resolution, ResolveStatus } from './resolve.schemas.js'
 
-/** The parties holding a zone's duties at one instant, named as resolution names them. */
-export interface PublicHolders {
-  chief: (PublicContact & Pick<ChiefContact, 'title' | 'role'>) | null
-  department: PublicContact | null
-  fallback: PublicContact | null
-  merchant: PublicContact | null
-}
-
-/** A zone and who answers for it. `merchant` is set on frontages (the shop that owns the strip). */
-export interface Link extends PublicHolders {
-  zone: ZoneRef
-}
-
-export interface Alternative extends Link {
-  distance_m: number
-}
-
-export type ResolveStatus = 'owned' | 'fallback' | 'outside'
-
-export interface Resolution {
-  status: ResolveStatus
-  point: LonLat
-  primary: Link | null
-  chain: Link[]
-  department: (PublicContact & { via: string }) | null
-  alternatives: Alternative[]
-  nearest: { zone: ZoneRef; distance_m: number } | null
-}
-
-export interface BatchResult {
-  id: string | number
-  status: ResolveStatus
-  primary: Link | null
-  department?: (PublicContact & { via: string }) | null
-}
+export type { Alternative, BatchResult, Link, Resolution, ResolveStatus }
 
 // Moved to the locator, which cuts batches into statements; still importable from here.
 export { BATCH_CHUNK } from './locator.js'

@@ -38,7 +38,7 @@ export async function batchZones(db: Db, code: string, kind: BatchKind): Promise
     ['subdistrict', 'community', 'district', 'street', 'grid'].map((k) => candidates.find((zone) => zone.kind === k)).find(Boolean)
   if (!root) throw notFound(`Zone ${code}`)
   const zones = root.kind === kind ? [root] : await listZonesUnder(db, root.id, kind)
-  if (zones.length === 0) throw new DomainError(422, 'nothing_to_print', `No ${kind} lies in ${root.kind} ${code}`)
+  if (zones.length === 0) throw new DomainError('nothing_to_print', `No ${kind} lies in ${root.kind} ${code}`)
   return { root, zones: zones as (ZoneRow & { kind: BatchKind })[] }
 }
 

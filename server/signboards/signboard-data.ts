@@ -94,7 +94,7 @@ export async function findSignboardZone(db: DbOrTx, code: string, kind?: string)
   const zone = signboardKinds.map((k) => candidates.find((candidate) => candidate.kind === k)).find(Boolean)
   if (!zone) {
     if (candidates.length > 0) {
-      throw new DomainError(422, 'unsupported_kind', `Signboards are made for ${signboardKinds.join(', ')}; ${code} is a ${candidates[0]!.kind}`)
+      throw new DomainError('unsupported_kind', `Signboards are made for ${signboardKinds.join(', ')}; ${code} is a ${candidates[0]!.kind}`)
     }
     throw notFound(`Zone ${kind ? `${kind} ` : ''}${code}`)
   }

@@ -13,14 +13,17 @@ import {
   DutyKindParams,
   DutyText,
   DutyTextBody,
-  ErrorSchema,
+  DutyTextList,
   Job,
   JobParams,
   MobileParams,
+  MobilePage,
   MobileQuery,
+  SignboardFile,
   SignboardParams,
   SignboardQuery,
 } from './signboards.schemas.js'
+import { errorResponses } from '../kernel/schemas.js'
 import { getDutyText, putDutyText } from './signboards.repository.js'
 import { zoneKinds } from '../kernel/zone-kinds.js'
 
@@ -74,7 +77,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
           'For a street, segment, unit grid or community: title, map, responsible people and phones, departments, duties, QR code to /r/{code}, date. PDF is vector with the Chinese font embedded.',
         params: SignboardParams,
         querystring: SignboardQuery,
-        response: { 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema },
+        response: { 200: SignboardFile, ...errorResponses(400, 404, 422) },
       },
     },
     async (request, reply) => {
@@ -98,20 +101,20 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/api/signboards/duties',
-    { schema: { tags, summary: 'Duties text of every zone kind', response: { 200: { type: 'array', items: DutyText } } } },
+    { schema: { tags, summary: 'Duties text of every zone kind', response: { 200: DutyTextList, ...errorResponses() } } },
     async () =>
       Promise.all(zoneKinds.map(async (kind) => ({ kind, text: (await getDutyText(app.db, kind)) ?? '' }))),
   )
 
   app.get<{ Params: Static<typeof DutyKindParams> }>(
     '/api/signboards/duties/:kind',
-    { schema: { tags, summary: 'Duties (职责) text printed on signboards of a zone kind', params: DutyKindParams, response: { 200: DutyText, 400: ErrorSchema } } },
+    { schema: { tags, summary: 'Duties (职责) text printed on signboards of a zone kind', params: DutyKindParams, response: { 200: DutyText, ...errorResponses(400) } } },
     async (request) => ({ kind: request.params.kind, text: (await getDutyText(app.db, request.params.kind as ZoneKind)) ?? '' }),
   )
 
   app.put<{ Params: Static<typeof DutyKindParams>; Body: Static<typeof DutyTextBody> }>(
     '/api/signboards/duties/:kind',
-    { schema: { tags, summary: 'Edit the duties text of a zone kind', params: DutyKindParams, body: DutyTextBody, response: { 200: DutyText, 400: ErrorSchema } } },
+    { schema: { tags, summary: 'Edit the duties text of a zone kind', params: DutyKindParams, body: DutyTextBody, response: { 200: DutyText, ...errorResponses(400, 413, 415) } } },
     async (request) => {
       const text = request.body.text.trim()
       if (!text) throw badRequest('invalid_request', 'Duties text must not be blank', [{ field: 'body.text', reason: 'is blank' }])
@@ -128,7 +131,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Start a batch: every street (or grid) of a sub-district',
         description: 'Returns a job at once; poll /api/signboards/jobs/{id} for progress and fetch its file when done. Jobs are kept in memory for an hour.',
         body: BatchBody,
-        response: { 202: Job, 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema },
+        response: { 202: Job, ...errorResponses(400, 404, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -153,7 +156,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Static<typeof JobParams> }>(
     '/api/signboards/jobs/:id',
-    { schema: { tags, summary: 'Progress of a batch', params: JobParams, response: { 200: Job, 404: ErrorSchema } } },
+    { schema: { tags, summary: 'Progress of a batch', params: JobParams, response: { 200: Job, ...errorResponses(404) } } },
     async (request) => {
       const job = jobs.get(request.params.id)
       if (!job) throw notFound(`Job ${request.params.id}`)
@@ -163,19 +166,27 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Static<typeof JobParams> }>(
     '/api/signboards/jobs/:id/file',
-    { schema: { tags, summary: 'The finished batch: a PDF or a zip', params: JobParams, response: { 404: ErrorSchema, 409: ErrorSchema } } },
+    { schema: { tags, summary: 'The finished batch: a PDF or a zip', params: JobParams, response: { 200: SignboardFile, ...errorResponses(404, 409) } } },
     async (request, reply) => {
       const job = jobs.get(request.params.id)
       if (!job) throw notFound(`Job ${request.params.id}`)
-      if (job.status === 'failed') throw new DomainError(409, 'job_failed', job.error ?? 'The batch failed')
-      if (!job.result) throw new DomainError(409, 'job_running', `The batch is still running (${job.done}/${job.total})`)
+      if (job.status === 'failed') throw new DomainError('job_failed', job.error ?? 'The batch failed')
+      if (!job.result) throw new DomainError('job_running', `The batch is still running (${job.done}/${job.total})`)
       return sendFile(reply, job.result.body, job.result.contentType, job.result.fileName, true)
     },
   )
 
   app.get<{ Params: Static<typeof MobileParams>; Querystring: Static<typeof MobileQuery> }>(
     '/r/:code',
-    { schema: { tags, summary: 'Mobile page a signboard QR code opens', params: MobileParams, querystring: MobileQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'Mobile page a signboard QR code opens',
+        params: MobileParams,
+        querystring: MobileQuery,
+        response: { 200: MobilePage, 404: MobilePage, ...errorResponses(400) },
+      },
+    },
     async (request, reply) => {
       try {
         const zone = await findSignboardZone(app.db, request.params.code, request.query.kind)

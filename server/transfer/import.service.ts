@@ -307,11 +307,11 @@ export function invalidImport(problems: ImportProblem[]): DomainError {
   const details: ErrorDetail[] = problems
     .map(({ index, field, reason }) => ({ ...(index === undefined ? {} : { index }), field, reason }))
     .sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
-  const status = problems.some((problem) => problem.class === 'format') ? 400 : 422
+  const code = problems.some((problem) => problem.class === 'format') ? 'invalid_import' : 'import_rejected'
   const features = new Set(problems.flatMap((problem) => (problem.index === undefined ? [] : [problem.index]))).size
   const first = problems.find((problem) => problem.index === undefined)
   const message = features
     ? `${features} feature${features === 1 ? ' is' : 's are'} invalid${first ? `, and ${first.field} ${first.reason}` : ''}`
     : `The import is invalid: ${first?.field ?? 'body'} ${first?.reason ?? ''}`.trim()
-  return new DomainError(status, 'invalid_import', message, details)
+  return new DomainError(code, message, details)
 }

@@ -4,8 +4,8 @@ import { exportFeatureCollection } from './export.service.js'
 import { importFeatureCollection } from './import.service.js'
 import { osmRoadsToStreets } from './osm-roads.js'
 import { streetsReachingInto } from './transfer.repository.js'
+import { errorResponses } from '../kernel/schemas.js'
 import {
-  ErrorResponse,
   ExportQuery,
   ExportResponse,
   ImportBody,
@@ -15,7 +15,7 @@ import {
   OsmRoadsQuery,
 } from './transfer.schemas.js'
 
-const importErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse }
+const importErrors = errorResponses(400, 404, 413, 415, 422)
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // GeoJSON files are often sent as application/geo+json (RFC 7946); read them as JSON.
@@ -99,7 +99,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           'Export → import into an empty database → export gives the same document. With `root`, the zones ' +
           'below it by parent link, and only the departments and categories they use.',
         querystring: ExportQuery,
-        response: { 200: ExportResponse, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: ExportResponse, ...errorResponses(400, 404) },
       },
     },
     async (request) => exportFeatureCollection(app.db, { root: request.query.root, rootKind: request.query.root_kind }),

@@ -1,5 +1,5 @@
-import { Type } from 'typebox'
-import { zoneKinds } from '../db/database.js'
+import { Type, type Static } from 'typebox'
+import { ZoneKind } from '../kernel/schemas.js'
 
 /**
  * The import body is checked by import-format.ts, not by the schema, so that every problem of a
@@ -12,7 +12,6 @@ export const ImportBody = Type.Unknown({
     'optional top-level `departments: [{name, phone}]` and `categories: [name]`. WGS-84 lon/lat.',
 })
 
-const ZoneKind = Type.Enum([...zoneKinds])
 
 /** `?dry_run=1`, `?dry_run=true` or a bare `?dry_run`; `0` or `false` is a real import. */
 const DryRun = Type.Union([Type.Literal(''), Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')], {
@@ -23,6 +22,7 @@ export const isDryRun = (value: string | undefined) => value === '' || value ===
 export const ImportQuery = Type.Object({
   dry_run: Type.Optional(DryRun),
 })
+export type ImportQuery = Static<typeof ImportQuery>
 
 export const OsmRoadsQuery = Type.Object({
   include: Type.Optional(
@@ -34,6 +34,7 @@ export const OsmRoadsQuery = Type.Object({
   parent: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Code of the sub-district or community the streets belong to' })),
   dry_run: Type.Optional(DryRun),
 })
+export type OsmRoadsQuery = Static<typeof OsmRoadsQuery>
 
 export const ImportResponse = Type.Object({
   created: Type.Object({
@@ -45,11 +46,13 @@ export const ImportResponse = Type.Object({
   }),
   dry_run: Type.Optional(Type.Boolean({ description: 'True when nothing was written: the counts are what an import would create' })),
 })
+export type ImportResponse = Static<typeof ImportResponse>
 
 export const ExportQuery = Type.Object({
   root: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Export only this zone and the zones below it' })),
   root_kind: Type.Optional(ZoneKind),
 })
+export type ExportQuery = Static<typeof ExportQuery>
 
 const Open = Type.Object({}, { additionalProperties: true })
 
@@ -72,18 +75,4 @@ export const ExportResponse = Type.Object(
   { description: 'Everything in the import format, ordered by kind (district first) then code' },
 )
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(
-      Type.Array(
-        Type.Object({
-          index: Type.Optional(Type.Integer({ description: 'Index of the feature in `features`' })),
-          field: Type.Optional(Type.String({ description: 'Dotted path: properties.width_m, geometry.coordinates[0][3]' })),
-          reason: Type.String(),
-        }),
-      ),
-    ),
-  }),
-})
+export type ExportResponse = Static<typeof ExportResponse>

@@ -4,33 +4,13 @@ import { isLineKind, type ZoneKind } from '../kernel/zone-kinds.js'
 import { areaOnGround, asGeoJson, asMulti, emptyArea, simplest, envelope, intersects, lengthM, type Geometry } from '../db/geo-sql.js'
 import { kindRank } from '../db/kind-sql.js'
 import { subtreeOf } from '../db/zone-tree.js'
-import { emptyHolders, holdersAt, type Holders } from '../db/holders.js'
+import { emptyHolders, holdersAt } from '../db/holders.js'
 import { containsPattern, idsIn } from '../db/sql-lists.js'
+import type { Geometry as GeoJsonGeometry } from '../kernel/schemas.js'
 import { cleanGeometry } from './zone-checks.js'
+import type { ZoneFeature, ZoneProperties } from './zones.schemas.js'
 
-export interface ZoneProperties extends Holders {
-  id: number
-  kind: ZoneKind
-  code: string
-  name: string
-  parent_id: number | null
-  parent_code: string | null
-  street_class: string | null
-  width_m: number | null
-  version: number
-  area_m2: number
-  /** Centre-line length on the ground, for streets and segments; null for areas. */
-  length_m: number | null
-  updated_at: string
-  children_count?: number
-}
-
-export interface ZoneFeature {
-  type: 'Feature'
-  id: number
-  geometry: Geometry
-  properties: ZoneProperties
-}
+export type { ZoneFeature, ZoneProperties }
 
 export interface ZoneFilters {
   kinds?: readonly ZoneKind[]
@@ -70,7 +50,7 @@ function simplestArea(): RawBuilder<unknown> {
 
 interface FeatureRow extends ZoneRow {
   parent_code: string | null
-  geometry: Geometry
+  geometry: GeoJsonGeometry
   area_m2: number
   length_m: number | null
   updated_at: Date | string

@@ -8,7 +8,6 @@ import {
   CreateZoneBody,
   DeletedZone,
   DeleteZoneQuery,
-  ErrorResponse,
   UpdateZoneBody,
   ZoneCodeParams,
   ZoneFeature,
@@ -20,19 +19,20 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
+import { errorResponses } from '../kernel/schemas.js'
 
 function readAt(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined
   const instant = parseInstant(text)
   if (instant) return instant
-  throw new DomainError(400, 'invalid_time', `at: "${text}" is not an ISO 8601 time`, [
+  throw new DomainError('invalid_time', `at: "${text}" is not an ISO 8601 time`, [
     { field: 'at', reason: 'must be an ISO 8601 date or time from 1900 to 9999, e.g. 2024-03-03 or 2024-03-03T09:30:00+08:00' },
   ])
 }
 
 function readKind(kind: string, field: string): ZoneKind {
   if ((zoneKinds as readonly string[]).includes(kind)) return kind as ZoneKind
-  throw new DomainError(400, 'unknown_kind', `Unknown kind "${kind}"`, [{ field, reason: `must be one of ${zoneKinds.join(', ')}` }])
+  throw new DomainError('unknown_kind', `Unknown kind "${kind}"`, [{ field, reason: `must be one of ${zoneKinds.join(', ')}` }])
 }
 
 function readKinds(list: string | undefined): ZoneKind[] | undefined {
@@ -42,7 +42,7 @@ function readKinds(list: string | undefined): ZoneKind[] | undefined {
 
 function readBbox(text: string | undefined): [number, number, number, number] | undefined {
   if (text === undefined) return undefined
-  const fail = (reason: string) => new DomainError(400, 'invalid_bbox', `bbox ${reason}`, [{ field: 'bbox', reason }])
+  const fail = (reason: string) => new DomainError('invalid_bbox', `bbox ${reason}`, [{ field: 'bbox', reason }])
   const parts = text.split(',')
   if (parts.length !== 4) throw fail('must be four numbers: west,south,east,north')
   const numbers = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)))
@@ -57,7 +57,7 @@ function readBbox(text: string | undefined): [number, number, number, number] | 
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 422: ErrorResponse }
+  const errors = errorResponses(400, 404, 409, 413, 415, 422)
 
   app.get(
     '/zones',
@@ -66,7 +66,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['zones'],
         summary: 'Zones as a GeoJSON FeatureCollection, with their current chief, department, merchant and fall-back party',
         querystring: ZoneListQuery,
-        response: { 200: ZoneFeatureCollection, 400: ErrorResponse },
+        response: { 200: ZoneFeatureCollection, ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -95,7 +95,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One zone with its holders and the number of zones below it',
         params: ZoneIdParams,
         querystring: ZoneGeometryQuery,
-        response: { 200: ZoneFeature, 404: ErrorResponse },
+        response: { 200: ZoneFeature, ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -116,7 +116,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One zone by its kind and code',
         params: ZoneCodeParams,
         querystring: ZoneGeometryQuery,
-        response: { 200: ZoneFeature, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: ZoneFeature, ...errorResponses(400, 404) },
       },
     },
     async (request) => {

@@ -1,6 +1,7 @@
-import { Type, type Static, type TSchema } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { AuditEffect, AuditQuery } from '../coverage/coverage.schemas.js'
 import { zoneKinds } from '../db/database.js'
+import { Contact, GeometryOutput, nullable, ZoneKind } from '../kernel/schemas.js'
 import { MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
 
 /**
@@ -8,17 +9,6 @@ import { MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
  * than by these schemas, so that an unknown kind or a bad ring gets a message that names it.
  */
 const kindList = zoneKinds.join(', ')
-
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown({ description: '[{index?, field, reason}], or an object for conflicts' })),
-    }),
-  },
-  { description: 'What went wrong, and where' },
-)
 
 export const GeometryInput = Type.Object(
   { type: Type.String(), coordinates: Type.Optional(Type.Unknown()) },
@@ -29,25 +19,11 @@ export const GeometryInput = Type.Object(
   },
 )
 
-export const GeometryOutput = Type.Object(
-  { type: Type.String(), coordinates: Type.Optional(Type.Unknown()) },
-  { description: 'GeoJSON geometry, WGS-84 [lon, lat], 7 decimals' },
-)
-
-export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
-
-export const Contact = Type.Object({ id: Type.Integer(), name: Type.String(), phone: nullable(Type.String()) })
-export const ChiefContact = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  phone: nullable(Type.String()),
-  title: nullable(Type.String()),
-  role: nullable(Type.String()),
-})
+export type GeometryInput = Static<typeof GeometryInput>
 
 export const ZoneProperties = Type.Object({
   id: Type.Integer(),
-  kind: Type.String({ description: kindList }),
+  kind: ZoneKind,
   code: Type.String(),
   name: Type.String(),
   parent_id: nullable(Type.Integer()),
@@ -58,12 +34,14 @@ export const ZoneProperties = Type.Object({
   area_m2: Type.Number({ description: 'Owned area on the ground, m²' }),
   length_m: nullable(Type.Number({ description: 'Centre-line length on the ground (streets, segments)' })),
   updated_at: Type.String({ format: 'date-time' }),
-  chief: nullable(ChiefContact),
+  /** Holders at `at`, each with its party id; the chief with title and role. */
+  chief: nullable(Contact),
   department: nullable(Contact),
   merchant: nullable(Contact),
   fallback: nullable(Contact),
   children_count: Type.Optional(Type.Integer()),
 })
+export type ZoneProperties = Static<typeof ZoneProperties>
 
 export const ZoneFeature = Type.Object({
   type: Type.Literal('Feature'),
@@ -71,14 +49,17 @@ export const ZoneFeature = Type.Object({
   geometry: GeometryOutput,
   properties: ZoneProperties,
 })
+export type ZoneFeature = Static<typeof ZoneFeature>
 
 /** A written zone: still a GeoJSON Feature, with `audit` as a foreign member (RFC 7946 §6.1). */
 export const WrittenZoneFeature = Type.Object({ ...ZoneFeature.properties, audit: Type.Optional(AuditEffect) })
+export type WrittenZoneFeature = Static<typeof WrittenZoneFeature>
 
 export const DeletedZone = Type.Object({
   deleted: Type.Literal(true),
   audit: Type.Optional(AuditEffect),
 })
+export type DeletedZone = Static<typeof DeletedZone>
 
 export { AuditQuery }
 
@@ -87,6 +68,7 @@ export const ZoneFeatureCollection = Type.Object({
   features: Type.Array(ZoneFeature),
   truncated: Type.Boolean({ description: 'More zones matched than `limit`' }),
 })
+export type ZoneFeatureCollection = Static<typeof ZoneFeatureCollection>
 
 const at = Type.String({
   description: 'ISO 8601 time: show who held each duty then (default now). Without an offset: China Standard Time',
@@ -107,9 +89,12 @@ export const ZoneGeometryQuery = Type.Object({
   geometry: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('area')], { default: 'native' })),
   at: Type.Optional(at),
 })
+export type ZoneGeometryQuery = Static<typeof ZoneGeometryQuery>
 
 export const ZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 export const ZoneCodeParams = Type.Object({ kind: Type.String({ description: kindList }), code: Type.String({ minLength: 1, maxLength: 64 }) })
+export type ZoneIdParams = Static<typeof ZoneIdParams>
+export type ZoneCodeParams = Static<typeof ZoneCodeParams>
 
 const widthM = Type.Number({
   minimum: MIN_STREET_WIDTH_M,
@@ -153,3 +138,4 @@ export const DeleteZoneQuery = Type.Object({
   cascade: Type.Optional(Type.Boolean({ default: false, description: 'Delete every zone below it too' })),
   ...AuditQuery.properties,
 })
+export type DeleteZoneQuery = Static<typeof DeleteZoneQuery>

@@ -3,7 +3,7 @@ import type { AuditEffect } from '../coverage/coverage.schemas.js'
 import type { Db, DbOrTx, ZoneRow } from '../db/database.js'
 import { isZoneKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
-import { DomainError, notFound, type ErrorDetail } from '../errors.js'
+import { DomainError, notFound, type ErrorCode, type ErrorDetail } from '../errors.js'
 import { validateGeometry } from '../geometry/validate-geometry.js'
 import { defaultWidthM, MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
 import { gridsOutsideParent, segmentsOffStreet, sqlGeometryProblems, SEGMENT_TOLERANCE_M, zonesAwayFromParent } from './zone-checks.js'
@@ -57,16 +57,15 @@ export interface ZoneWriteResult {
 
 /** A problem with its error code, so that one response can list several and lead with the first. */
 interface Problem extends ErrorDetail {
-  code: string
+  code: ErrorCode
 }
 
-function throwProblems(status: number, problems: Problem[]): void {
+function throwProblems(problems: Problem[]): void {
   if (problems.length === 0) return
   const first = problems[0]!
   const message =
     problems.length === 1 ? `${first.field}: ${first.reason}` : `${problems.length} problems, first ${first.field}: ${first.reason}`
   throw new DomainError(
-    status,
     first.code,
     message,
     problems.map(({ code: _code, ...detail }) => detail),
@@ -100,10 +99,10 @@ async function inputProblems(
   }
   if (input.geometry !== undefined) {
     const structural = validateGeometry(input.geometry, geometryFamily(kind), 'geometry')
-    problems.push(...structural.map((detail) => ({ code: 'invalid_geometry', ...detail })))
+    problems.push(...structural.map((detail) => ({ code: 'invalid_geometry' as const, ...detail })))
     if (structural.length === 0) {
       const invalid = await sqlGeometryProblems(db, input.geometry as Geometry, 'geometry')
-      problems.push(...invalid.map((detail) => ({ code: 'invalid_geometry', ...detail })))
+      problems.push(...invalid.map((detail) => ({ code: 'invalid_geometry' as const, ...detail })))
     }
   }
   return problems
@@ -118,21 +117,21 @@ async function resolveParent(
   const rule = parentRules[kind]
   if (input.parent_id !== undefined && input.parent_id !== null) {
     const parent = await findZoneById(db, input.parent_id)
-    if (!parent) throw new DomainError(422, 'unknown_parent', `No zone with id ${input.parent_id}`, [{ field: 'parent_id', reason: 'no such zone' }])
+    if (!parent) throw new DomainError('unknown_parent', `No zone with id ${input.parent_id}`, [{ field: 'parent_id', reason: 'no such zone' }])
     return parent
   }
   if (input.parent === undefined || input.parent === null) return null
   if (rule.kinds.length === 0) {
-    throw new DomainError(422, 'invalid_parent', `A ${kind} has no parent`, [{ field: 'parent', reason: `a ${kind} has no parent` }])
+    throw new DomainError('invalid_parent', `A ${kind} has no parent`, [{ field: 'parent', reason: `a ${kind} has no parent` }])
   }
   const candidates = await findZonesByCode(db, rule.kinds, input.parent)
   if (candidates.length === 0) {
-    throw new DomainError(422, 'unknown_parent', `No ${rule.kinds.join(' or ')} with code ${input.parent}`, [
+    throw new DomainError('unknown_parent', `No ${rule.kinds.join(' or ')} with code ${input.parent}`, [
       { field: 'parent', reason: `no ${rule.kinds.join(' or ')} has the code ${input.parent}` },
     ])
   }
   if (candidates.length > 1) {
-    throw new DomainError(422, 'ambiguous_parent', `Code ${input.parent} names zones of several kinds; give parent_id`, [
+    throw new DomainError('ambiguous_parent', `Code ${input.parent} names zones of several kinds; give parent_id`, [
       { field: 'parent', reason: `names a ${candidates.map((zone) => `${zone.kind} (id ${zone.id})`).join(' and a ')}; give parent_id` },
     ])
   }
@@ -141,13 +140,13 @@ async function resolveParent(
 
 function checkParent(kind: ZoneKind, parent: ZoneRow | null, field: string): void {
   const reason = parentProblem(kind, parent?.kind ?? null)
-  if (reason) throw new DomainError(422, 'invalid_parent', reason, [{ field, reason }])
+  if (reason) throw new DomainError('invalid_parent', reason, [{ field, reason }])
 }
 
 async function checkCodeFree(db: DbOrTx, kind: ZoneKind, code: string, selfId: number | null): Promise<void> {
   const existing = await findZoneByCode(db, kind, code)
   if (existing && existing.id !== selfId) {
-    throw new DomainError(409, 'duplicate_code', `A ${kind} with code ${code} already exists`, [
+    throw new DomainError('duplicate_code', `A ${kind} with code ${code} already exists`, [
       { field: 'code', reason: `already used by ${kind} ${existing.name} (id ${existing.id})` },
     ])
   }
@@ -155,7 +154,7 @@ async function checkCodeFree(db: DbOrTx, kind: ZoneKind, code: string, selfId: n
 
 function checkCjtCode(kind: ZoneKind, code: string, parent: ZoneRow | null): void {
   const reason = cjtCodeProblem(kind, code, parent?.kind ?? null, parent?.code ?? null)
-  if (reason) throw new DomainError(422, 'invalid_code', `code ${reason}`, [{ field: 'code', reason }])
+  if (reason) throw new DomainError('code_not_under_parent', `code ${reason}`, [{ field: 'code', reason }])
 }
 
 /** After a write, inside its transaction: the zone and its children still fit the tree. */
@@ -167,9 +166,7 @@ async function checkFit(db: DbOrTx, zone: ZoneRow): Promise<void> {
       field: segment.id === zone.id ? 'geometry' : `segments.${segment.code}`,
       reason: `${Math.round(segment.outside_m * 10) / 10} m of segment ${segment.code}'s centre line lie outside street ${segment.street_code} (its width plus ${SEGMENT_TOLERANCE_M} m)`,
     }))
-    throw new DomainError(
-      422,
-      'segment_off_street',
+    throw new DomainError('segment_off_street',
       own ? `The segment is not on its street ${own.street_code}` : `${offStreet.length} segments would no longer lie on this street`,
       details,
     )
@@ -177,9 +174,7 @@ async function checkFit(db: DbOrTx, zone: ZoneRow): Promise<void> {
   const away = await zonesAwayFromParent(db, [zone.id])
   if (away.length > 0) {
     const own = away.find((child) => child.id === zone.id)
-    throw new DomainError(
-      422,
-      'outside_parent',
+    throw new DomainError('outside_parent',
       own ? `The ${own.kind} lies entirely outside its parent ${own.parent_kind} ${own.parent_code}` : `${away.length} zones below would lie entirely outside this one`,
       away.map((child) => ({
         field: child.id === zone.id ? 'geometry' : `${child.kind}s.${child.code}`,
@@ -194,9 +189,7 @@ async function checkFit(db: DbOrTx, zone: ZoneRow): Promise<void> {
       field: grid.id === zone.id ? 'geometry' : `grids.${grid.code}`,
       reason: `${Math.round(grid.outside_share * 100)} % of grid ${grid.code} lies outside community ${grid.community_code} (at most 50 % may)`,
     }))
-    throw new DomainError(
-      422,
-      'grid_outside_parent',
+    throw new DomainError('grid_outside_parent',
       own ? `The grid lies mostly outside its community ${own.community_code}` : `${outside.length} grids would lie mostly outside this community`,
       details,
     )
@@ -205,12 +198,12 @@ async function checkFit(db: DbOrTx, zone: ZoneRow): Promise<void> {
 
 export async function createZone(db: Db, input: CreateZoneInput, options: AuditOption = {}): Promise<ZoneWriteResult> {
   if (!isZoneKind(input.kind)) {
-    throw new DomainError(400, 'unknown_kind', `Unknown kind "${input.kind}"`, [
+    throw new DomainError('unknown_kind', `Unknown kind "${input.kind}"`, [
       { field: 'kind', reason: `must be one of ${zoneKinds.join(', ')}` },
     ])
   }
   const kind = input.kind
-  throwProblems(400, await inputProblems(db, kind, input))
+  throwProblems(await inputProblems(db, kind, input))
   const geometry = input.geometry as Geometry
   return db.transaction().execute(async (tx) => {
     const parent = await resolveParent(tx, kind, input)
@@ -245,9 +238,7 @@ export async function createZone(db: Db, input: CreateZoneInput, options: AuditO
 
 async function versionConflict(db: DbOrTx, id: number, given: number): Promise<DomainError> {
   const current = await zoneFeatureById(db, id)
-  return new DomainError(
-    409,
-    'version_conflict',
+  return new DomainError('version_conflict',
     `The zone was changed by someone else: you sent version ${given}, it is now at version ${current?.properties.version}`,
     { current_version: current?.properties.version, current },
   )
@@ -258,7 +249,7 @@ export async function updateZone(db: Db, id: number, input: UpdateZoneInput, opt
     const zone = await findZoneById(tx, id, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${id}`)
     if (zone.version !== input.version) throw await versionConflict(tx, id, input.version)
-    throwProblems(400, await inputProblems(tx, zone.kind, input))
+    throwProblems(await inputProblems(tx, zone.kind, input))
 
     const patch: ZonePatch = {}
     let parent: ZoneRow | null | undefined
@@ -314,9 +305,7 @@ export async function deleteZone(
     if (!cascade) {
       const { total, children } = await listChildren(tx, id, LISTED_CHILDREN)
       if (total > 0) {
-        throw new DomainError(
-          409,
-          'has_dependents',
+        throw new DomainError('has_dependents',
           `${zone.kind} ${zone.code} has ${total} zones below it (${children
             .slice(0, 3)
             .map((child) => `${child.kind} ${child.code}`)

@@ -240,7 +240,7 @@ describe('parties, assignments and category routing', () => {
 
     it('refuses an unknown category, an unknown department and a party that is not a department', async () => {
       const unknownCategory = await call('PUT', `/api/zones/${zone.grid}/categories/${encodeURIComponent('不存在')}`, { department: '区环卫处' })
-      expect(unknownCategory.statusCode).toBe(404)
+      expect(unknownCategory.statusCode).toBe(400)
       expect(unknownCategory.json().error.code).toBe('unknown_category')
       const url = `/api/zones/${zone.grid}/categories/${encodeURIComponent('占道经营')}`
       const unknownDepartment = await call('PUT', url, { department: '不存在的部门' })

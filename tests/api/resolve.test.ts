@@ -279,7 +279,7 @@ describe('GET /api/resolve', () => {
   ])('rejects %s with a 400 naming %s', async (query, field, reason) => {
     const { status, body } = await resolve(query)
     expect(status).toBe(400)
-    expect(body.error.code).toBe('invalid_request')
+    expect(body.error.code).toBe(field === 'at' ? 'invalid_time' : 'invalid_request')
     expect(body.error.message).toContain(field)
     const detail = body.error.details.find((d: { field: string }) => d.field === field)
     expect(detail.reason).toMatch(reason)

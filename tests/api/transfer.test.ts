@@ -187,7 +187,7 @@ describe('bad input', () => {
     const response = await importFile(body)
     expect(response.statusCode, response.body).toBe(status)
     const error = response.json().error
-    expect(error.code).toBe('invalid_import')
+    expect(error.code).toBe(status === 400 ? 'invalid_import' : 'import_rejected')
     expect(problemsOf(response)).toContainEqual(expect.objectContaining({ ...(index === undefined ? {} : { index }), field, reason: expect.stringMatching(reason) }))
   })
 

@@ -215,7 +215,7 @@ describe('zones API', () => {
     it('refuses a code with spaces, a duplicate code and a grid code that does not extend its community code', async () => {
       await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: 'G 1' }), 400, 'invalid_code', 'code')
       await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: '33010500300101' }), 409, 'duplicate_code', 'code')
-      await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: '33010500399901' }), 422, 'invalid_code', 'code', /330105003001 followed by 2 digits/)
+      await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: '33010500399901' }), 422, 'code_not_under_parent', 'code', /330105003001 followed by 2 digits/)
     })
 
     it('refuses a missing parent, an unknown parent and a parent of the wrong kind', async () => {

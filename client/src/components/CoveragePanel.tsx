@@ -2,6 +2,7 @@ import type { Geometry } from 'geojson'
 import type { CoverageReport, Jurisdiction } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
 import { BatchSignboards } from './BatchSignboards.js'
+import { unassignedDescription } from './coverage-labels.js'
 
 interface Props {
   jurisdictions: Jurisdiction[]
@@ -73,7 +74,7 @@ export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZo
             <section>
               <h4>{t('coverageUnassigned')} ({report.unassigned.length})</h4>
               <ul>{report.unassigned.map((u, i) => (
-                <li key={i}><button className="link" onClick={() => onZone(u.code)}>{u.name} <span className="muted">{t(`kind.${u.kind}`)} {u.code} · {[u.missing].flat().map((m) => (['chief', 'department', 'merchant', 'fallback'].includes(m) ? t(`duty.${m as 'chief'}`) : m)).join(', ')}</span></button></li>
+                <li key={i}><button className="link" onClick={() => onZone(u.code)}>{u.name} <span className="muted">{unassignedDescription(t, u)}</span></button></li>
               ))}</ul>
             </section>
           )}

@@ -1,10 +1,10 @@
 import type { Contact, Link, ResolveResult } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
 
-function ContactLine({ label, contact }: { label: string; contact: Contact | null }) {
+function ContactLine({ label, contact, testId }: { label: string; contact: Contact | null; testId?: string }) {
   if (!contact) return null
   return (
-    <div className="contact">
+    <div className="contact" data-testid={testId}>
       <span className="muted">{label}</span> <strong>{contact.name}</strong>
       {contact.title ? <span className="muted"> {contact.title}</span> : null}
       {contact.phone ? <a href={`tel:${contact.phone}`}> ☎ {contact.phone}</a> : null}
@@ -19,6 +19,7 @@ function LinkRow({ link, onZone }: { link: Link; onZone(id: number): void }) {
       <button className="link" onClick={() => onZone(link.zone.id)}>
         <span className="muted">{t(`kind.${link.zone.kind}`)}</span> {link.zone.name} <span className="muted">{link.zone.code}</span>
       </button>
+      <ContactLine label={t('duty.merchant')} contact={link.merchant} />
       <ContactLine label={link.chief?.role ?? t('chief')} contact={link.chief} />
       <ContactLine label={t('department')} contact={link.department} />
       {!link.chief && <ContactLine label={t('duty.fallback')} contact={link.fallback} />}
@@ -45,6 +46,8 @@ export function OwnerCard({ result, error, onClose, onZone }: { result: ResolveR
               <button className="link big" onClick={() => onZone(result.primary!.zone.id)}>
                 {result.primary.zone.name} <span className="muted">{t(`kind.${result.primary.zone.kind}`)} {result.primary.zone.code}</span>
               </button>
+              {/* A frontage answers through its merchant first (门前三包), then its chief. */}
+              <ContactLine label={t('duty.merchant')} contact={result.primary.merchant} testId="owner-merchant" />
               <ContactLine label={result.primary.chief?.role ?? t('chief')} contact={result.primary.chief} />
               <ContactLine label={t('duty.fallback')} contact={result.primary.chief ? null : result.primary.fallback} />
             </div>

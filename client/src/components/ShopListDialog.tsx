@@ -113,7 +113,7 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
       // The engine names features by index; the planner knows them by the row of the file.
       if (e instanceof ApiError) {
         setEngineProblems(e.detailList.map((d) => ({
-          row: d.index !== undefined ? plan.planned[d.index]?.shop.row ?? 0 : 0, column: d.field, reason: d.reason,
+          row: d.index !== undefined ? plan.planned[d.index]?.shop.row ?? 0 : 0, column: d.field ?? '', reason: d.reason,
         })))
       }
     } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { AuditFindings, JurisdictionAudit } from '../api/types.js'
-import { describeAuditEffect, netAuditEffect, type AuditWords } from './audit-summary.js'
+import {
+  describeAuditEffect, netAuditEffect, type AuditFindingKeys as AuditFindings, type AuditWords, type JurisdictionAuditKeys as JurisdictionAudit,
+} from './audit-summary.js'
 
 const none = (): AuditFindings => ({ gaps: [], overlaps: [], spills: [], uncovered_streets: [], unassigned: [] })
 const jurisdiction = (added: Partial<AuditFindings>, resolved: Partial<AuditFindings>, code = '330105003'): JurisdictionAudit => ({

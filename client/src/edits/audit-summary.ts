@@ -1,7 +1,16 @@
-import type { AuditFindings, WriteAudit } from '../api/types.js'
+import type { JurisdictionAudit, WriteAudit } from '../api/types.js'
 
 export const FINDING_KINDS = ['gaps', 'overlaps', 'spills', 'uncovered_streets', 'unassigned'] as const
 export type FindingKind = (typeof FINDING_KINDS)[number]
+
+/** What the summary reads of an audit: finding keys only, so any list the server sends will do. */
+export type AuditFindingKeys = Record<FindingKind, { key: string }[]>
+export type JurisdictionAuditKeys = Pick<JurisdictionAudit, 'code' | 'ok_before' | 'ok_after'> & {
+  name?: string
+  added: AuditFindingKeys
+  resolved: AuditFindingKeys
+}
+export type AuditKeys = { jurisdictions: JurisdictionAuditKeys[] } | WriteAudit
 type Counts = Record<FindingKind, number>
 
 export interface AuditEffect {
@@ -20,7 +29,7 @@ const zero = (): Counts => ({ gaps: 0, overlaps: 0, spills: 0, uncovered_streets
  * a finding added by one step and resolved by a later one (by its key) counts for neither, so the
  * planner sees what the edit as a whole did.
  */
-export function netAuditEffect(audits: WriteAudit[]): AuditEffect[] {
+export function netAuditEffect(audits: AuditKeys[]): AuditEffect[] {
   const byCode = new Map<string, { name: string; okBefore: boolean | null; okAfter: boolean | null; added: Map<FindingKind, Set<string>>; resolved: Map<FindingKind, Set<string>> }>()
   for (const audit of audits) {
     for (const j of audit.jurisdictions) {
@@ -59,7 +68,7 @@ export function netAuditEffect(audits: WriteAudit[]): AuditEffect[] {
   })
 }
 
-function list(findings: AuditFindings | undefined, kind: FindingKind): { key: string }[] {
+function list(findings: AuditFindingKeys | undefined, kind: FindingKind): { key: string }[] {
   const items = findings?.[kind]
   return Array.isArray(items) ? items.filter((f) => f && typeof f.key === 'string') : []
 }

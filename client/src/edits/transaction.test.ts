@@ -11,7 +11,7 @@ function fakeApi() {
     type: 'Feature', id, geometry: zone.geometry,
     properties: {
       id, kind: zone.kind, code: zone.code, name: zone.name, parent_id: null, parent_code: zone.parent ?? null,
-      street_class: null, width_m: null, version, area_m2: null, chief: null, department: null, merchant: null, fallback: null,
+      street_class: null, width_m: null, version, area_m2: 0, length_m: null, updated_at: '', chief: null, department: null, merchant: null, fallback: null,
     },
   })
   const api = {

@@ -28,6 +28,7 @@ export const en: Record<MessageKey, string> = {
   'kind.street': 'Street',
   'kind.segment': 'Segment',
   'kind.frontage': 'Frontage',
+  'kind.category': 'Problem category',
 
   'duty.chief': 'Chief',
   'duty.department': 'Department',

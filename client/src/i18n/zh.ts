@@ -26,6 +26,8 @@ export const zh = {
   'kind.street': '街巷',
   'kind.segment': '路段',
   'kind.frontage': '门前三包',
+  // An unassigned finding about a problem category rather than a zone (coverage audit).
+  'kind.category': '问题类别',
 
   'duty.chief': '责任人',
   'duty.department': '职能部门',

@@ -1,0 +1,75 @@
+/**
+ * Every error code the API answers with, and its HTTP status: one situation, one code, one status
+ * (docs/errors.md lists them with the situations). A `DomainError` takes a code and derives its
+ * status from here, so a code cannot be sent with two statuses.
+ *
+ * Pure data: no HTTP or database imports, so the client may import the type.
+ */
+export const errorStatus = {
+  // 400: the request is malformed; the caller must change it.
+  invalid_request: 400,
+  invalid_time: 400,
+  empty_body: 400,
+  unknown_kind: 400,
+  unknown_type: 400,
+  unknown_category: 400,
+  invalid_bbox: 400,
+  invalid_name: 400,
+  invalid_code: 400,
+  invalid_field: 400,
+  invalid_width: 400,
+  invalid_geometry: 400,
+  invalid_party: 400,
+  invalid_department: 400,
+  invalid_format: 400,
+  invalid_import: 400,
+  invalid_osm_roads: 400,
+  invalid_value: 400,
+  constraint: 400,
+  ambiguous_code: 400,
+  ambiguous_root: 400,
+  not_a_jurisdiction: 400,
+  too_large: 400,
+  // 404: nothing has this id, code or route.
+  not_found: 404,
+  // 409: the request is fine but the stored state is in its way.
+  version_conflict: 409,
+  duplicate: 409,
+  duplicate_code: 409,
+  duplicate_department: 409,
+  duplicate_category: 409,
+  has_dependents: 409,
+  in_use: 409,
+  party_in_use: 409,
+  already_ended: 409,
+  job_failed: 409,
+  job_running: 409,
+  // 413, 415: the body as a whole is refused before it is read.
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  // 422: well-formed, but it breaks a rule of the data; nothing was written.
+  import_rejected: 422,
+  invalid_parent: 422,
+  unknown_parent: 422,
+  ambiguous_parent: 422,
+  code_not_under_parent: 422,
+  segment_off_street: 422,
+  outside_parent: 422,
+  grid_outside_parent: 422,
+  invalid_duty: 422,
+  unknown_party: 422,
+  unknown_department: 422,
+  party_type_mismatch: 422,
+  invalid_interval: 422,
+  unsupported_kind: 422,
+  nothing_to_print: 422,
+  // 500: our fault; the message says nothing about internals.
+  internal: 500,
+} as const satisfies Record<string, number>
+
+export type ErrorCode = keyof typeof errorStatus
+export type ErrorStatus = (typeof errorStatus)[ErrorCode]
+
+export const errorCodes = Object.keys(errorStatus) as ErrorCode[]
+
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(errorStatus, value)
