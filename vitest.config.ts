@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // Inline projects do not inherit the root's timeout: the server start-up tests spawn a process.
+          testTimeout: 60_000,
         },
       },
       {

@@ -4,9 +4,11 @@ import { boxesOverlap, placeAlongLine, pointAlong, rotatedBox, uprightAngle } fr
 const frame = { x: 0, y: 0, width: 200, height: 100 }
 
 describe('label placement', () => {
-  it('finds the point and direction half-way along a bent line', () => {
-    const along = pointAlong([[0, 0], [10, 0], [10, 10]], 15)
-    expect(along).toEqual({ x: 10, y: 5, angle: 90 })
+  it('finds the point and direction a distance along a bent line, before and after the bend', () => {
+    // 20 units long, bending north at 10: 5 along is on the first leg heading east (0°), 15 along
+    // is half-way up the second leg heading 90°.
+    expect(pointAlong([[0, 0], [10, 0], [10, 10]], 5)).toEqual({ x: 5, y: 0, angle: 0 })
+    expect(pointAlong([[0, 0], [10, 0], [10, 10]], 15)).toEqual({ x: 10, y: 5, angle: 90 })
   })
 
   it('keeps text upright', () => {

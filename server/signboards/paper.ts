@@ -7,7 +7,8 @@ export type PaperSize = (typeof paperSizes)[number]
 export const orientations = ['landscape', 'portrait'] as const
 export type Orientation = (typeof orientations)[number]
 
-const shortSideMm: Record<PaperSize, number> = { A4: 210, A3: 297, A2: 420, A1: 594 }
+/** ISO 216 sizes, short and long side in millimetres; not short × √2, which rounds A1 to 840. */
+const sidesMm: Record<PaperSize, readonly [number, number]> = { A4: [210, 297], A3: [297, 420], A2: [420, 594], A1: [594, 841] }
 
 /** The design canvas: A3, in millimetres. */
 export const DESIGN_SHORT_MM = 297
@@ -27,8 +28,7 @@ export interface Paper {
 }
 
 export function paperOf(size: PaperSize = 'A3', orientation: Orientation = 'landscape'): Paper {
-  const short = shortSideMm[size]
-  const long = Math.round(short * Math.SQRT2)
+  const [short, long] = sidesMm[size]
   const landscape = orientation === 'landscape'
   return {
     size,

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
-import { rectangle, seedZone } from '../helpers/seed.js'
+import { emptyTheDatabase, rectangle, seedCategoryRoute, seedParty, seedZone } from '../helpers/seed.js'
 
 // Two sub-districts side by side, each one community. S1's community is tiled by two grids
 // (west and east halves); S2 has no grids yet, so it is all gap.
@@ -33,7 +33,11 @@ describe('every edit shows what it did to the coverage audit', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ demo: false })
+  })
+  // Every test starts from the two sub-districts alone, so that it runs alone and in any order.
+  beforeEach(async () => {
     const db = t.handle.db
+    await emptyTheDatabase(db)
     zone.D = await seedZone(db, { kind: 'district', code: 'D', geometry: rectangle(120.0, 30.1, 120.2, 30.3) })
     zone.S1 = await seedZone(db, { kind: 'subdistrict', code: 'S1', parent: zone.D, geometry: s1 })
     zone.S2 = await seedZone(db, { kind: 'subdistrict', code: 'S2', parent: zone.D, geometry: s2 })
@@ -65,7 +69,8 @@ describe('every edit shows what it did to the coverage audit', () => {
     zone.G3 = response.json().id
   })
 
-  it('deleting that grid resolves the overlap and answers 200 {deleted, audit}', async () => {
+  it('deleting a grid that overlaps its neighbour resolves the overlap and answers 200 {deleted, audit}', async () => {
+    zone.G3 = await seedZone(t.handle.db, { kind: 'grid', code: 'G3', parent: zone.C1, geometry: rectangle(120.105, 30.2, 120.11, 30.21) })
     const response = await call('DELETE', `/api/zones/${zone.G3}?version=1`)
     expect(response.statusCode, response.body).toBe(200)
     expect(response.json().deleted).toBe(true)
@@ -84,7 +89,9 @@ describe('every edit shows what it did to the coverage audit', () => {
     expect(S1!.after!.unassigned).toBe(S1!.before!.unassigned! - 1)
   })
 
-  it('ending that assignment reports the grid unassigned again', async () => {
+  it("ending a grid chief's assignment reports the grid unassigned again", async () => {
+    const given = await call('POST', `/api/zones/${zone.G1}/assignments`, { duty: 'chief', party: { name: '王五', phone: '0571-00000005' } })
+    expect(given.statusCode, given.body).toBe(201)
     const [open] = (await call('GET', `/api/zones/${zone.G1}/assignments?duty=chief`)).json()
     const response = await call('POST', `/api/assignments/${open.id}/end`, { version: 1 })
     expect(response.statusCode, response.body).toBe(200)
@@ -119,11 +126,12 @@ describe('every edit shows what it did to the coverage audit', () => {
     expect(response.statusCode, response.body).toBe(200)
     const { S1, S2, ...others } = effects(response)
     expect(others).toEqual({})
-    // S1 loses its last grid: its gap grows from the west half to the whole.
-    expect(S1!.after).toMatchObject({ grids: 0, gaps: 1 })
+    // S1 keeps G1 and gets a gap where G2 was, the east half.
+    expect(S1!.before).toMatchObject({ grids: 2, gaps: 0 })
+    expect(S1!.after).toMatchObject({ grids: 1, gaps: 1 })
     expect(S1!.added.gaps).toHaveLength(1)
-    expect(S1!.resolved.gaps).toHaveLength(1)
-    expect(S1!.added.gaps![0]!.area_m2!).toBeGreaterThan(S1!.resolved.gaps![0]!.area_m2! * 1.9)
+    expect(S1!.resolved.gaps).toEqual([])
+    expect(S1!.added.gaps![0]!.key).toMatch(/^120\.11500,30\.21000:\d+$/)
     expect(keys(S1!.resolved.unassigned!)).toEqual(['grid:G2:chief'])
     // S2 was all gap and is now covered; the grid's missing chief moves with it.
     expect(S2!.before).toMatchObject({ grids: 0, gaps: 1 })
@@ -133,6 +141,8 @@ describe('every edit shows what it did to the coverage audit', () => {
   })
 
   it('a new sub-district is its own jurisdiction, with nothing before', async () => {
+    const department = await seedParty(t.handle.db, { type: 'department', name: '区城管局' })
+    await seedCategoryRoute(t.handle.db, { zone: zone.S1!, category: '路灯损坏', department })
     const response = await call('POST', '/api/zones', {
       kind: 'subdistrict', code: 'S3', name: '新街道', parent: 'D', geometry: rectangle(120.14, 30.2, 120.16, 30.22),
     })

@@ -281,15 +281,21 @@ describe('coverage audit', () => {
   })
 
   it('asks for a kind when one code names two jurisdictions, and audits the one chosen', async () => {
-    await zone({ kind: 'community', code: 'S4', name: '同码社区', parentCode: 'S4', geometry: rectangle(120.4, 30.2, 120.41, 30.21) })
-    const ambiguous = await t.app.inject({ method: 'GET', url: '/api/coverage/S4' })
-    expect(ambiguous.statusCode).toBe(400)
-    expect(ambiguous.json().error.code).toBe('ambiguous_code')
-    const chosen = await audit('S4', '?kind=community')
-    expect(chosen).toMatchObject({ kind: 'community', name: '同码社区', ok: false })
-    // No grids at all: the whole community is one gap.
-    expect(chosen.gaps).toHaveLength(1)
-    within1Percent(chosen.gaps[0]!.area_m2, await groundArea(rectangle(120.4, 30.2, 120.41, 30.21)))
+    // Added for this test alone and taken away after, so that the audits of S4 above see one S4.
+    const sameCode = await zone({ kind: 'community', code: 'S4', name: '同码社区', parentCode: 'S4', geometry: rectangle(120.4, 30.2, 120.41, 30.21) })
+    ids.S4 = (await db.selectFrom('zone').select('id').where('code', '=', 'S4').where('kind', '=', 'subdistrict').executeTakeFirstOrThrow()).id
+    try {
+      const ambiguous = await t.app.inject({ method: 'GET', url: '/api/coverage/S4' })
+      expect(ambiguous.statusCode).toBe(400)
+      expect(ambiguous.json().error.code).toBe('ambiguous_code')
+      const chosen = await audit('S4', '?kind=community')
+      expect(chosen).toMatchObject({ kind: 'community', name: '同码社区', ok: false })
+      // No grids at all: the whole community is one gap.
+      expect(chosen.gaps).toHaveLength(1)
+      within1Percent(chosen.gaps[0]!.area_m2, await groundArea(rectangle(120.4, 30.2, 120.41, 30.21)))
+    } finally {
+      await db.deleteFrom('zone').where('id', '=', sameCode).execute()
+    }
   })
 
   it('lists every jurisdiction for pickers, least specific first, with parent codes', async () => {

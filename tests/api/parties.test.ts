@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
-import { rectangle, seedZone } from '../helpers/seed.js'
+import { emptyTheDatabase, rectangle, seedZone } from '../helpers/seed.js'
 import { holdersAt } from '../../server/db/holders.js'
 
 describe('parties, assignments and category routing', () => {
@@ -11,9 +11,39 @@ describe('parties, assignments and category routing', () => {
     return t.app.inject({ method, url, ...(payload ? { payload } : {}) })
   }
 
+  async function created(method: 'POST' | 'PUT', url: string, payload: object) {
+    const response = await call(method, url, payload)
+    expect(response.statusCode, response.body).toBeLessThan(300)
+    return response.json()
+  }
+  /** 赵六 has been the street's chief since 2023, and 张三 is a chief holding nothing. */
+  async function givenZhaoLiuSince2023AndZhangSan() {
+    const first = await created('POST', `/api/zones/${zone.street}/assignments`, {
+      duty: 'chief', party: { name: '赵六', phone: '0571-00000006' }, from: '2023-01-01T00:00:00+08:00',
+    })
+    const zhang = await created('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-00000001', title: '区城管局局长', role: '街长' })
+    return { firstAssignment: first.id as number, zhang: zhang.id as number }
+  }
+  /** …and 张三 took over on 2024-03-01, closing 赵六's term. */
+  async function givenZhangSanTookOverIn2024() {
+    const given = await givenZhaoLiuSince2023AndZhangSan()
+    await created('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party_id: given.zhang, from: '2024-03-01' })
+    return given
+  }
+  /** 路灯损坏 is routed at the sub-district to 区环卫处. */
+  async function givenLampsRoutedAtTheSubdistrict() {
+    await created('POST', '/api/categories', { name: '路灯损坏' })
+    await created('POST', '/api/parties', { type: 'department', name: '区环卫处', phone: '0571-12319' })
+    await created('PUT', `/api/zones/${zone.subdistrict}/categories/${encodeURIComponent('路灯损坏')}`, { department: '区环卫处' })
+  }
+
   beforeAll(async () => {
     t = await createTestApp({ demo: false })
+  })
+  // Every test starts from the zones alone and sets up the parties it needs: each runs alone and in any order.
+  beforeEach(async () => {
     const db = t.handle.db
+    await emptyTheDatabase(db)
     zone.district = await seedZone(db, { kind: 'district', code: '330105', geometry: rectangle(120.1, 30.2, 120.3, 30.4) })
     zone.subdistrict = await seedZone(db, { kind: 'subdistrict', code: '330105003', parent: zone.district, geometry: rectangle(120.14, 30.26, 120.2, 30.3) })
     zone.community = await seedZone(db, { kind: 'community', code: '330105003001', parent: zone.subdistrict, geometry: rectangle(120.15, 30.27, 120.17, 30.29) })
@@ -41,6 +71,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('updates a party by version and refuses a stale version without writing', async () => {
+      chiefId = (await created('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-00000001' })).id
       const updated = await call('PATCH', `/api/parties/${chiefId}`, { version: 1, phone: '0571-00000002' })
       expect(updated.statusCode, updated.body).toBe(200)
       expect(updated.json()).toMatchObject({ phone: '0571-00000002', version: 2 })
@@ -74,14 +105,11 @@ describe('parties, assignments and category routing', () => {
   })
 
   describe('assignments', () => {
-    let firstAssignment: number
-
     it('gives a street a chief, creating the person with the default role of the kind', async () => {
       const response = await call('POST', `/api/zones/${zone.street}/assignments`, {
         duty: 'chief', party: { name: '赵六', phone: '0571-00000006' }, from: '2023-01-01T00:00:00+08:00',
       })
       expect(response.statusCode, response.body).toBe(201)
-      firstAssignment = response.json().id
       expect(response.json()).toMatchObject({
         duty: 'chief', party: { type: 'chief', name: '赵六', role: '街长' }, valid_from: '2022-12-31T16:00:00.000Z', valid_to: null, version: 1,
       })
@@ -94,6 +122,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('naming the current holder again changes nothing', async () => {
+      const { firstAssignment } = await givenZhaoLiuSince2023AndZhangSan()
       const response = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party: { name: '赵六', phone: '0571-00000006' } })
       expect(response.statusCode).toBe(200)
       expect(response.json().id).toBe(firstAssignment)
@@ -103,6 +132,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('closes the previous chief at the new one\'s start and keeps the history, newest first', async () => {
+      const { firstAssignment } = await givenZhaoLiuSince2023AndZhangSan()
       const chief = (await call('GET', '/api/parties?type=chief&q=%E5%BC%A0')).json()[0]
       const response = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party_id: chief.id, from: '2024-03-01' })
       expect(response.statusCode, response.body).toBe(201)
@@ -129,12 +159,14 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('refuses a new holder starting inside the existing history', async () => {
+      await givenZhangSanTookOverIn2024()
       const response = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party: { name: '钱七' }, from: '2024-01-01' })
       expect(response.statusCode).toBe(422)
       expect(response.json().error).toMatchObject({ code: 'invalid_interval', details: [{ field: 'from' }] })
     })
 
     it('refuses a duty the kind has not, a party of the wrong type, an unknown zone and a bad time', async () => {
+      await created('POST', '/api/parties', { type: 'department', name: '区环卫处', phone: '0571-12319' })
       const fallback = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'fallback', party: { name: '城市物业' } })
       expect(fallback.statusCode).toBe(422)
       expect(fallback.json().error.code).toBe('invalid_duty')
@@ -170,6 +202,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('ends an assignment by version, once', async () => {
+      await created('POST', `/api/zones/${zone.frontage}/assignments`, { duty: 'merchant', party: { name: '知味观', phone: '0571-00000009' } })
       const [open] = (await call('GET', `/api/zones/${zone.frontage}/assignments?duty=merchant`)).json()
       expect((await call('POST', `/api/assignments/${open.id}/end`, { version: 5 })).statusCode).toBe(409)
       const early = await call('POST', `/api/assignments/${open.id}/end`, { version: 1, to: '2000-01-01' })
@@ -184,6 +217,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('refuses to delete a party that answers for a zone or has history', async () => {
+      await givenZhangSanTookOverIn2024()
       const zhang = (await call('GET', '/api/parties?type=chief&q=%E5%BC%A0')).json()[0]
       const holding = await call('DELETE', `/api/parties/${zhang.id}?version=${zhang.version}`)
       expect(holding.statusCode).toBe(409)
@@ -206,6 +240,8 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('routes a category at the sub-district and the grid inherits it through its community', async () => {
+      await created('POST', '/api/categories', { name: '路灯损坏' })
+      await created('POST', '/api/parties', { type: 'department', name: '区环卫处', phone: '0571-12319' })
       const set = await call('PUT', `/api/zones/${zone.subdistrict}/categories/${encodeURIComponent('路灯损坏')}`, { department: '区环卫处' })
       expect(set.statusCode, set.body).toBe(200)
       expect(set.json()).toMatchObject({ category: '路灯损坏', inherited: false, via: { code: '330105003' } })
@@ -221,6 +257,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('lets a nearer zone override the route, and falls back to the inherited one when the override goes', async () => {
+      await givenLampsRoutedAtTheSubdistrict()
       const enforcement = (await call('POST', '/api/parties', { type: 'department', name: '城管执法中队', phone: '0571-96310' })).json()
       const url = `/api/zones/${zone.community}/categories/${encodeURIComponent('路灯损坏')}`
       expect((await call('PUT', url, { department_id: enforcement.id })).statusCode).toBe(200)
@@ -239,6 +276,9 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('refuses an unknown category, an unknown department and a party that is not a department', async () => {
+      await givenLampsRoutedAtTheSubdistrict()
+      await created('POST', '/api/categories', { name: '占道经营' })
+      await created('POST', '/api/parties', { type: 'chief', name: '张三' })
       const unknownCategory = await call('PUT', `/api/zones/${zone.grid}/categories/${encodeURIComponent('不存在')}`, { department: '区环卫处' })
       expect(unknownCategory.statusCode).toBe(400)
       expect(unknownCategory.json().error.code).toBe('unknown_category')
@@ -252,6 +292,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('refuses to delete a department that handles a category route', async () => {
+      await givenLampsRoutedAtTheSubdistrict()
       const department = (await call('GET', `/api/parties?type=department&q=${encodeURIComponent('环卫')}`)).json()[0]
       const response = await call('DELETE', `/api/parties/${department.id}?version=${department.version}`)
       expect(response.statusCode).toBe(409)

@@ -243,7 +243,8 @@ describe('signboards of a seeded sub-district', () => {
     // A zip of PNGs too large to render was once accepted and rendered for minutes in gigabytes of memory.
     const huge = await t.app.inject({ method: 'POST', url: '/api/signboards/batch', payload: { zone: 'TS', format: 'zip', file_format: 'png', paper: 'A1', dpi: 300 } })
     expect(huge.statusCode).toBe(400)
-    expect(huge.json().error).toMatchObject({ code: 'too_large', message: expect.stringMatching(/9921×7016 pixels/) })
+    // A1 landscape is 841 mm × 594 mm (ISO 216): at 300 dpi, 841 / 25.4 × 300 = 9933.07 and 594 / 25.4 × 300 = 7015.7.
+    expect(huge.json().error).toMatchObject({ code: 'too_large', message: expect.stringMatching(/9933×7016 pixels/) })
     expect((await t.app.inject({ method: 'GET', url: '/api/signboards/jobs/nope' })).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'GET', url: '/api/signboards/jobs/nope/file' })).statusCode).toBe(404)
   })

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -139,6 +139,8 @@ describe('GET /api/export', () => {
   })
 
   it('exports one zone and the zones below it with only the departments and categories they use', async () => {
+    await emptyDatabase()
+    expect((await importFile(richDistrict())).statusCode).toBe(201)
     const part = await exportAll('?root=330106001001')
     expect(part.features.map((f: Feature) => f.properties.code)).toEqual(['330106001001', '33010600100101', '33010600100102'])
     expect(part.features[0].properties.parent).toBe('330106001')
@@ -156,6 +158,11 @@ describe('bad input', () => {
   })
   const grid = (properties: Record<string, unknown> = {}, geometry: unknown = rectangle(120.151, 30.261, 120.152, 30.262)) =>
     withFeature({ kind: 'grid', code: '33010600100199', name: '新网格', parent: '330106001001', ...properties }, geometry)
+  // The cases that name existing zones (a duplicate code, a parent of the wrong kind) need the district in.
+  beforeEach(async () => {
+    await emptyDatabase()
+    expect((await importFile(richDistrict())).statusCode).toBe(201)
+  })
 
   // [what, body, status, index, field, reason]
   const cases: [string, unknown, number, number | undefined, string, RegExp][] = [

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
-import { rectangle } from '../helpers/seed.js'
+import { emptyTheDatabase, rectangle, seedZone } from '../helpers/seed.js'
 
 // A small coded tree near Hangzhou's Tianshui sub-district: a community of 0.02° × 0.02°,
 // its first unit grid in the south-west quarter, and a street along the community's middle.
@@ -18,32 +18,44 @@ describe('zones API', () => {
     return t.app.inject({ method: 'GET', url })
   }
 
+  /** The zones the tests below create; a test that needs one makes it first, so each runs alone and in any order. */
+  const gridBody = {
+    kind: 'grid', code: '33010500300101', name: '武林1号网格', parent: '330105003001', geometry: rectangle(120.15, 30.27, 120.16, 30.28),
+  }
+  const streetBody = { kind: 'street', code: 'S-TYC', name: '体育场路', parent: '330105003', street_class: 'primary', geometry: streetLine }
+  const segmentBody = {
+    kind: 'segment', code: 'S-TYC-1', name: '体育场路西段', parent: 'S-TYC',
+    geometry: { type: 'LineString', coordinates: [[120.15, 30.28], [120.16, 30.28001]] },
+  }
+  async function given(...bodies: { code: string }[]) {
+    for (const body of bodies) {
+      const response = await post(body)
+      expect(response.statusCode, response.body).toBe(201)
+      ids[body.code === gridBody.code ? 'grid' : body.code === streetBody.code ? 'street' : 'segment'] = response.json().id
+    }
+  }
+
   beforeAll(async () => {
     t = await createTestApp({ demo: false })
-    for (const zone of [
-      { kind: 'district', code: '330105', name: '拱墅区', geometry: rectangle(120.1, 30.2, 120.3, 30.4) },
-      { kind: 'subdistrict', code: '330105003', name: '天水街道', parent: '330105', geometry: rectangle(120.14, 30.26, 120.2, 30.3) },
-      { kind: 'community', code: '330105003001', name: '武林社区', parent: '330105003', geometry: community },
-    ]) {
-      const response = await post(zone)
-      expect(response.statusCode, response.body).toBe(201)
-      ids[zone.code] = response.json().id
-    }
+  })
+  beforeEach(async () => {
+    await emptyTheDatabase(t.handle.db)
+    for (const key of Object.keys(ids)) delete ids[key]
+    // The tree above the grids, written straight into the tables (the API's own writes are tested below).
+    const db = t.handle.db
+    ids['330105'] = await seedZone(db, { kind: 'district', code: '330105', name: '拱墅区', geometry: rectangle(120.1, 30.2, 120.3, 30.4) })
+    ids['330105003'] = await seedZone(db, {
+      kind: 'subdistrict', code: '330105003', name: '天水街道', parent: ids['330105'], geometry: rectangle(120.14, 30.26, 120.2, 30.3),
+    })
+    ids['330105003001'] = await seedZone(db, { kind: 'community', code: '330105003001', name: '武林社区', parent: ids['330105003'], geometry: community })
   })
   afterAll(async () => t?.close())
 
   describe('creating and reading', () => {
     it('creates a grid under its community and answers the feature with version 1 and its area on the ground', async () => {
-      const response = await post({
-        kind: 'grid',
-        code: '33010500300101',
-        name: '武林1号网格',
-        parent: '330105003001',
-        geometry: rectangle(120.15, 30.27, 120.16, 30.28),
-      })
+      const response = await post(gridBody)
       expect(response.statusCode, response.body).toBe(201)
       const feature = response.json()
-      ids.grid = feature.id
       expect(feature).toMatchObject({
         type: 'Feature',
         id: expect.any(Number),
@@ -76,12 +88,9 @@ describe('zones API', () => {
     })
 
     it('gives a street the width of its class and owns the area within half of it', async () => {
-      const response = await post({
-        kind: 'street', code: 'S-TYC', name: '体育场路', parent: '330105003', street_class: 'primary', geometry: streetLine,
-      })
+      const response = await post(streetBody)
       expect(response.statusCode, response.body).toBe(201)
       const street = response.json()
-      ids.street = street.id
       expect(street.geometry).toEqual(streetLine)
       expect(street.properties).toMatchObject({ width_m: 40, street_class: 'primary' })
       expect(street.properties.length_m).toBeCloseTo(1923, -1)
@@ -91,16 +100,14 @@ describe('zones API', () => {
     })
 
     it('creates a segment on its street, taking the street width when none is given', async () => {
-      const response = await post({
-        kind: 'segment', code: 'S-TYC-1', name: '体育场路西段', parent: 'S-TYC',
-        geometry: { type: 'LineString', coordinates: [[120.15, 30.28], [120.16, 30.28001]] },
-      })
+      await given(streetBody)
+      const response = await post(segmentBody)
       expect(response.statusCode, response.body).toBe(201)
-      ids.segment = response.json().id
       expect(response.json().properties).toMatchObject({ width_m: 40, street_class: 'primary', parent_code: 'S-TYC' })
     })
 
     it('reads a zone by id with its number of children, and by kind and code', async () => {
+      await given(gridBody, streetBody, segmentBody)
       const byId = await get(`/api/zones/${ids['330105003001']}`)
       expect(byId.statusCode).toBe(200)
       expect(byId.json().properties).toMatchObject({ code: '330105003001', children_count: 1 })
@@ -114,6 +121,7 @@ describe('zones API', () => {
     })
 
     it('lists zones by kind, parent, text and bounding box, least specific first', async () => {
+      await given(gridBody, streetBody, segmentBody)
       const all = (await get('/api/zones')).json()
       expect(all.type).toBe('FeatureCollection')
       expect(all.features.map((f: { properties: { kind: string } }) => f.properties.kind)).toEqual([
@@ -213,6 +221,7 @@ describe('zones API', () => {
     })
 
     it('refuses a code with spaces, a duplicate code and a grid code that does not extend its community code', async () => {
+      await given(gridBody)
       await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: 'G 1' }), 400, 'invalid_code', 'code')
       await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: '33010500300101' }), 409, 'duplicate_code', 'code')
       await expectProblem(grid(rectangle(120.15, 30.27, 120.16, 30.28), { code: '33010500399901' }), 422, 'code_not_under_parent', 'code', /330105003001 followed by 2 digits/)
@@ -225,6 +234,7 @@ describe('zones API', () => {
     })
 
     it('refuses a segment that is not on its street', async () => {
+      await given(streetBody)
       const parallel = { type: 'LineString', coordinates: [[120.15, 30.2805], [120.16, 30.2805]] }
       await expectProblem(
         { kind: 'segment', code: 'S-TYC-9', name: '偏离段', parent: 'S-TYC', geometry: parallel },
@@ -306,6 +316,7 @@ describe('zones API', () => {
 
   describe('editing with versions', () => {
     it('updates a zone and bumps its version; ?audit=0 leaves the audit out', async () => {
+      await given(gridBody)
       const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}?audit=0`, payload: { version: 1, name: '武林一号网格' } })
       expect(response.statusCode, response.body).toBe(200)
       expect(response.json().properties).toMatchObject({ name: '武林一号网格', version: 2 })
@@ -313,6 +324,9 @@ describe('zones API', () => {
     })
 
     it('answers a stale version with 409, the current version and feature, and writes nothing', async () => {
+      await given(gridBody)
+      const renamed = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 1, name: '武林一号网格' } })
+      expect(renamed.json().properties.version).toBe(2)
       const response = await t.app.inject({
         method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 1, name: '覆盖者', geometry: rectangle(120.15, 30.27, 120.155, 30.275) },
       })
@@ -327,26 +341,30 @@ describe('zones API', () => {
     })
 
     it('answers a PATCH that changes nothing with the zone as it is, without a new version', async () => {
-      const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 2 } })
+      await given(gridBody)
+      const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 1 } })
       expect(response.statusCode, response.body).toBe(200)
-      expect(response.json().properties).toMatchObject({ name: '武林一号网格', version: 2 })
+      expect(response.json().properties).toMatchObject({ name: '武林1号网格', version: 1 })
+      expect((await get(`/api/zones/${ids.grid}`)).json().properties.version).toBe(1)
     })
 
     it('moves a grid within its community and refuses to move it out', async () => {
+      await given(gridBody)
       const moved = await t.app.inject({
-        method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 2, geometry: rectangle(120.155, 30.275, 120.165, 30.285) },
+        method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 1, geometry: rectangle(120.155, 30.275, 120.165, 30.285) },
       })
       expect(moved.statusCode, moved.body).toBe(200)
-      expect(moved.json().properties.version).toBe(3)
+      expect(moved.json().properties.version).toBe(2)
       const out = await t.app.inject({
-        method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 3, geometry: rectangle(120.18, 30.27, 120.19, 30.28) },
+        method: 'PATCH', url: `/api/zones/${ids.grid}`, payload: { version: 2, geometry: rectangle(120.18, 30.27, 120.19, 30.28) },
       })
       expect(out.statusCode).toBe(422)
       expect(out.json().error.code).toBe('grid_outside_parent')
-      expect((await get(`/api/zones/${ids.grid}`)).json().properties.version).toBe(3)
+      expect((await get(`/api/zones/${ids.grid}`)).json()).toMatchObject({ properties: { version: 2 }, geometry: rectangle(120.155, 30.275, 120.165, 30.285) })
     })
 
     it('refuses to move a street away from its segments', async () => {
+      await given(streetBody, segmentBody)
       const away = { type: 'LineString', coordinates: [[120.15, 30.285], [120.17, 30.285]] }
       const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.street}`, payload: { version: 1, geometry: away } })
       expect(response.statusCode).toBe(422)
@@ -355,6 +373,7 @@ describe('zones API', () => {
     })
 
     it('narrows a street, which narrows the area it owns', async () => {
+      await given(streetBody)
       const response = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.street}`, payload: { version: 1, width_m: 20 } })
       expect(response.statusCode, response.body).toBe(200)
       expect(response.json().properties.area_m2).toBeCloseTo(1923 * 20, -3)
@@ -363,6 +382,9 @@ describe('zones API', () => {
 
   describe('deleting', () => {
     it('refuses to delete a street with segments, listing them, and cascades when asked', async () => {
+      await given(streetBody, segmentBody)
+      const narrowed = await t.app.inject({ method: 'PATCH', url: `/api/zones/${ids.street}`, payload: { version: 1, width_m: 20 } })
+      expect(narrowed.json().properties.version).toBe(2)
       const refused = await t.app.inject({ method: 'DELETE', url: `/api/zones/${ids.street}?version=2` })
       expect(refused.statusCode).toBe(409)
       expect(refused.json().error).toMatchObject({ code: 'has_dependents', details: { count: 1, children: [{ code: 'S-TYC-1', kind: 'segment' }] } })
@@ -382,6 +404,7 @@ describe('zones API', () => {
     })
 
     it('cascades through several levels in one go', async () => {
+      await given(gridBody, streetBody, segmentBody)
       const response = await t.app.inject({ method: 'DELETE', url: `/api/zones/${ids['330105']}?version=1&cascade=true` })
       expect(response.statusCode, response.body).toBe(200)
       // A deleted jurisdiction has no audit after: everything it reported is gone with it.
@@ -393,8 +416,10 @@ describe('zones API', () => {
     })
 
     it('needs the version to delete', async () => {
+      await given(gridBody)
       const response = await t.app.inject({ method: 'DELETE', url: `/api/zones/${ids.grid}` })
       expect(response.statusCode).toBe(400)
+      expect((await get(`/api/zones/${ids.grid}`)).statusCode).toBe(200)
     })
   })
 })

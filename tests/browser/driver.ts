@@ -103,3 +103,33 @@ export async function apiGet<T>(driver: Driver, pathAndQuery: string): Promise<T
   if (!response.ok) throw new Error(`GET ${pathAndQuery}: ${response.status} ${await response.text()}`)
   return (await response.json()) as T
 }
+
+export interface DrawnZone {
+  id: number
+  kind: string
+  code: string
+  parent_code: string | null
+}
+
+/**
+ * The zones the map has drawn in one of its layers (MapLibre's rendered features, one per zone):
+ * at a coordinate when one is given (a few pixels around it), else anywhere in the view.
+ */
+export async function thenTheMapDraws(driver: Driver, layer: string, lonLat?: number[]): Promise<DrawnZone[]> {
+  return driver.page.evaluate(([layerId, at]) => {
+    const { map, controller } = window.jiezhang
+    let hits
+    if (at) {
+      const { x, y } = controller.project(at)
+      hits = map.queryRenderedFeatures([[x - 2, y - 2], [x + 2, y + 2]], { layers: [layerId] })
+    } else {
+      hits = map.queryRenderedFeatures({ layers: [layerId] })
+    }
+    const byId = new Map<number, DrawnZone>()
+    for (const hit of hits) {
+      const p = hit.properties
+      byId.set(Number(p.id), { id: Number(p.id), kind: String(p.kind), code: String(p.code), parent_code: p.parent_code == null ? null : String(p.parent_code) })
+    }
+    return [...byId.values()].sort((a, b) => a.id - b.id)
+  }, [layer, lonLat ?? null] as const)
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { along, bbox, booleanPointInPolygon, length, lineString, pointOnFeature } from '@turf/turf'
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon, Position } from 'geojson'
 import {
-  apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, waitForEdits, waitForMapIdle, whenIClickTheMapAt, whenIPress, whenIZoomTo,
+  apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, thenTheMapDraws, waitForEdits, waitForMapIdle, whenIClickTheMapAt, whenIPress, whenIZoomTo,
   type Driver,
 } from './driver.js'
 
@@ -108,6 +108,20 @@ describe('the map app on the demo district', () => {
     } else {
       expect(after).toHaveLength(before.length + 2)
     }
+    // On the screen: the map draws a different segment of the street in each third of it (at a
+    // sixth, a half and five sixths of its length), and each is one the engine now holds.
+    const thirds = [1, 3, 5].map((sixths) => along(line, (sixths * total) / 6, { units: 'meters' }).geometry.coordinates)
+    const drawnAt = async () => Promise.all(thirds.map(async (at) =>
+      (await thenTheMapDraws(driver, 'segment-line', at)).filter((s) => s.parent_code === streetCode).map((s) => s.id)))
+    // Polled as one: until the map redraws, the old whole segment is the one drawn at all three.
+    const drawnShape = async () => {
+      const drawn = await drawnAt()
+      return { perThird: drawn.map((ids) => ids.length), distinct: new Set(drawn.flat()).size }
+    }
+    await expect.poll(drawnShape, { timeout: 20_000 }).toEqual({ perThird: [1, 1, 1], distinct: 3 })
+    const drawnIds = (await drawnAt()).flat()
+    const heldIds = new Set(after.map((s) => s.id ?? s.properties.id))
+    for (const id of drawnIds) expect(heldIds.has(id), `drawn segment ${id} is held by the engine`).toBe(true)
     await thenSaveAScreenshot(driver, '03-street-split-into-segments')
   })
 
@@ -149,13 +163,17 @@ describe('the map app on the demo district', () => {
     await thenSaveAScreenshot(driver, '04b-grid-chief-assigned')
   })
 
-  it('undoes and redoes drawing a grid', async () => {
+  it('undoes and redoes drawing a grid, and the map draws it, then not, then again', async () => {
     const grid = byKind('grid')[0]!
     const centre = pointOnFeature(grid).geometry.coordinates
     const d = 0.0003
     await whenIZoomTo(driver, [centre[0]! - 5 * d, centre[1]! - 5 * d, centre[0]! + 5 * d, centre[1]! + 5 * d], 18)
     const count = async () => (await apiGet<Zones>(driver, '/api/zones?kind=grid&limit=10000')).features.length
     const before = await count()
+    // A point inside the triangle drawn below (south-east of its long side through the centre).
+    const inside = [centre[0]! + d / 2, centre[1]! - d / 2]
+    const gridsDrawnBefore = new Set((await thenTheMapDraws(driver, 'grid-fill', inside)).map((g) => g.id))
+    const newGridsDrawn = async () => (await thenTheMapDraws(driver, 'grid-fill', inside)).filter((g) => !gridsDrawnBefore.has(g.id))
     const edits = await driver.page.evaluate(() => window.jiezhang.edits)
     await whenIPress(driver, 'g')
     for (const corner of [[centre[0]! - d, centre[1]! - d], [centre[0]! + d, centre[1]! - d], [centre[0]! + d, centre[1]! + d]]) {
@@ -164,14 +182,23 @@ describe('the map app on the demo district', () => {
     await whenIPress(driver, 'Enter')
     await waitForEdits(driver, edits + 1)
     expect(await count()).toBe(before + 1)
+    await expect.poll(async () => (await newGridsDrawn()).length).toBe(1)
+    const [drawn] = await newGridsDrawn()
+
     await whenIPress(driver, 'Control+z')
     await waitForEdits(driver, edits + 2)
     expect(await count()).toBe(before)
+    await expect.poll(async () => (await newGridsDrawn()).length).toBe(0)
+    expect([...(await thenTheMapDraws(driver, 'grid-fill', inside)).map((g) => g.id)].sort()).toEqual([...gridsDrawnBefore].sort())
+
     await whenIPress(driver, 'Control+Shift+z')
     await waitForEdits(driver, edits + 3)
     expect(await count()).toBe(before + 1)
+    await expect.poll(async () => (await newGridsDrawn()).map((g) => g.code)).toEqual([drawn!.code])
+
     await whenIPress(driver, 'Control+z')
     await waitForEdits(driver, edits + 4)
+    await expect.poll(async () => (await newGridsDrawn()).length).toBe(0)
   })
 
   it('generates 16 grids for the demo sub-district and accepts them', async () => {

@@ -21,6 +21,7 @@ describe('mergeGrids', () => {
 
   it('refuses grids that only meet at a corner or not at all', () => {
     expect(mergeGrids([rect(0, 0, 0.01, 0.01), rect(0.02, 0, 0.03, 0.01)])).toEqual({ valid: false, reason: 'grids_do_not_touch' })
+    expect(mergeGrids([rect(0, 0, 0.01, 0.01), rect(0.01, 0.01, 0.02, 0.02)])).toEqual({ valid: false, reason: 'grids_do_not_touch' })
   })
 
   it('needs at least two grids', () => {

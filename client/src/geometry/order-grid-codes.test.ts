@@ -1,3 +1,4 @@
+import { bbox } from '@turf/turf'
 import { describe, expect, it } from 'vitest'
 import { generateLatticeGrids } from './generate-lattice-grids.js'
 import { orderGridCodes } from './order-grid-codes.js'
@@ -18,9 +19,17 @@ describe('orderGridCodes', () => {
   it('numbers a 4 by 4 lattice in reading order', () => {
     const lattice = generateLatticeGrids({ type: 'Polygon', coordinates: [[[0, 0], [0.04, 0], [0.04, 0.04], [0, 0.04], [0, 0]]] }, 16)
     if (!lattice.valid) throw new Error(lattice.reason)
-    const codes = orderGridCodes(lattice.value, 'C', { start: 1 })
-    // The lattice is made row by row from the north-west, so reading order is making order.
-    expect(codes).toEqual(Array.from({ length: 16 }, (_, i) => `C${String(i + 1).padStart(2, '0')}`))
+    // Shuffled, so that the order the lattice was made in cannot show through.
+    const cells = [...lattice.value].sort((a, b) => bbox(a)[0]! - bbox(b)[0]! || bbox(a)[1]! - bbox(b)[1]!)
+    const codes = orderGridCodes(cells, 'C', { start: 1 })
+    // Each cell is 0.01° square: its row counts down from the north edge, its column from the west.
+    const expected = cells.map((cell) => {
+      const [west, , , north] = bbox(cell)
+      const row = Math.round((0.04 - north!) / 0.01)
+      const column = Math.round(west! / 0.01)
+      return `C${String(row * 4 + column + 1).padStart(2, '0')}`
+    })
+    expect(codes).toEqual(expected)
   })
 
   it('continues after existing codes when asked to', () => {
