@@ -38,8 +38,12 @@ export interface ZoneKindFacts {
   signboard: { title: string; batch: boolean } | null
   /** CJ/T 213-2005 code digits, where the kind's code extends its parent's. */
   cjt?: { parent: ZoneKind; parentDigits: number; digits: number }
-  /** How the map draws it. */
-  map: { colour: string; lineWidth?: number }
+  /**
+   * How the map draws it: its legend colour (zones themselves take their chief's colour) and its
+   * line width in pixels; a line kind's width grows with the zoom from `lineWidth` at zoom 12 to
+   * `nearLineWidth` at street level (zoom 17).
+   */
+  map: { colour: string; lineWidth?: number; nearLineWidth?: number }
 }
 
 export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
@@ -105,7 +109,7 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     duties: ['chief', 'department'],
     chiefRole: '街长',
     signboard: { title: '街长公示牌', batch: true },
-    map: { colour: '#43a047', lineWidth: 2 },
+    map: { colour: '#43a047', lineWidth: 2, nearLineWidth: 8 },
   },
   segment: {
     label: { zh: '路段', en: 'Segment' },
@@ -117,7 +121,7 @@ export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = {
     duties: ['chief', 'department'],
     chiefRole: '段长',
     signboard: { title: '段长公示牌', batch: true },
-    map: { colour: '#f4511e', lineWidth: 4 },
+    map: { colour: '#f4511e', lineWidth: 3, nearLineWidth: 10 },
   },
   frontage: {
     label: { zh: '门前三包', en: 'Frontage' },

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { api, ApiError } from '../api/client.js'
-import { ZONE_KINDS, type ErrorDetail, type ZoneKind } from '../api/types.js'
+import type { ErrorDetail } from '../api/types.js'
+import { zoneKinds } from '../kinds/zone-kinds.js'
 import { useI18n } from '../i18n/i18n.js'
 import type { MapController } from '../map/MapController.js'
 import { groupLayers, toImportCollection, type ImportLayer, type LayerTarget } from './import-layers.js'
@@ -105,7 +106,7 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
                   <td>
                     <select data-testid={`import-kind-${layer.id}`} value={targets[layer.id]} onChange={(e) => setTargets({ ...targets, [layer.id]: e.target.value as LayerTarget })}>
                       <option value="as-is">{t('kind')}: properties.kind</option>
-                      {ZONE_KINDS.map((kind: ZoneKind) => <option key={kind} value={kind}>{t(`kind.${kind}`)}</option>)}
+                      {zoneKinds.map((kind) => <option key={kind} value={kind}>{t(`kind.${kind}`)}</option>)}
                       <option value="osm-roads">{t('importOsmRoads')}</option>
                       <option value="skip">—</option>
                     </select>

@@ -6,6 +6,7 @@ import { generateFrontagesFromShops } from '../geometry/generate-frontages-from-
 import type { Linear } from '../geometry/types.js'
 import { useI18n, type MessageKey } from '../i18n/i18n.js'
 import type { MapController } from '../map/MapController.js'
+import { lineKindsBySpecificity } from '../kinds/zone-kinds.js'
 import { isAreal, isLinear, nextChildCode } from '../modes/zone-helpers.js'
 import { parseShopList, type Shop, type ShopCrs } from './parse-shop-list.js'
 
@@ -46,7 +47,7 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
     if (text === null) return null
     const parsed = parseShopList(text, file.name, crs)
     // Segments before streets: a shop on a segmented street answers to its segment.
-    const lines = ['segment', 'street'].flatMap((kind) => zones.filter((z) => z.properties.kind === kind && isLinear(z.geometry)))
+    const lines = lineKindsBySpecificity.flatMap((kind) => zones.filter((z) => z.properties.kind === kind && isLinear(z.geometry)))
     const generated = generateFrontagesFromShops({
       shops: parsed.shops.map((shop) => ({ key: shop, door: shop.door, widthM: shop.widthM })),
       streets: lines.map((zone) => ({ street: zone, geometry: zone.geometry as Linear, widthM: zone.properties.width_m ?? 12 })),

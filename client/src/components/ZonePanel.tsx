@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react'
 import { api, describeError } from '../api/client.js'
-import { SIGNBOARD_KINDS, type Assignment, type CategoryRoute, type Duty, type Party, type ZoneFeature } from '../api/types.js'
+import type { Assignment, CategoryRoute, Party, SignboardKind, ZoneFeature } from '../api/types.js'
 import { inputOf, type Applied, type Transaction } from '../edits/transaction.js'
 import { useI18n } from '../i18n/i18n.js'
+import { signboardKinds, zoneKindTable } from '../kinds/zone-kinds.js'
 import { AssignForm } from './AssignForm.js'
 import { SignboardDialog } from './SignboardDialog.js'
 
@@ -14,12 +15,6 @@ interface Props {
   onClose(): void
 }
 
-/** Duties a zone of each kind takes. */
-function dutiesOf(kind: string): Duty[] {
-  if (kind === 'frontage') return ['merchant', 'department']
-  if (['district', 'subdistrict', 'community'].includes(kind)) return ['chief', 'department', 'fallback']
-  return ['chief', 'department']
-}
 
 export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
   const { t } = useI18n()
@@ -32,7 +27,8 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
   const [newRoute, setNewRoute] = useState({ category: '', department: '' })
   const [error, setError] = useState<string | null>(null)
   const [printing, setPrinting] = useState(false)
-  const signboardKind = SIGNBOARD_KINDS.find((k) => k === p.kind) ?? null
+  // The table's signboard kinds are the ones the signboard endpoints take.
+  const signboardKind = signboardKinds.includes(p.kind) ? (p.kind as SignboardKind) : null
 
   // A newer version (someone else's, kept after a conflict, or an undo) shows its own name.
   useEffect(() => setName(p.name), [p.name, p.version])
@@ -94,7 +90,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
       )}
       {error && <p className="error">{error}</p>}
 
-      {dutiesOf(p.kind).map((duty) => {
+      {zoneKindTable[p.kind].duties.map((duty) => {
         const current = p[duty]
         return (
           <section key={duty} data-testid={`duty-${duty}`}>

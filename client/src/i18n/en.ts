@@ -1,3 +1,4 @@
+import { kindMessages } from '../kinds/zone-kinds.js'
 import type { MessageKey } from './zh.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
@@ -21,13 +22,8 @@ export const en: Record<MessageKey, string> = {
   saving: 'Saving…',
   saved: 'Saved',
 
-  'kind.district': 'District',
-  'kind.subdistrict': 'Sub-district',
-  'kind.community': 'Community',
-  'kind.grid': 'Unit grid',
-  'kind.street': 'Street',
-  'kind.segment': 'Segment',
-  'kind.frontage': 'Frontage',
+  // The kinds' names come from the zone kind table, so a new kind needs no label here.
+  ...kindMessages('en'),
 
   'duty.chief': 'Chief',
   'duty.department': 'Department',

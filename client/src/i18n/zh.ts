@@ -1,3 +1,5 @@
+import { kindMessages } from '../kinds/zone-kinds.js'
+
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
   appTitle: '街长',
@@ -19,13 +21,8 @@ export const zh = {
   saving: '保存中…',
   saved: '已保存',
 
-  'kind.district': '区/县',
-  'kind.subdistrict': '街道/乡镇',
-  'kind.community': '社区/村',
-  'kind.grid': '单元网格',
-  'kind.street': '街巷',
-  'kind.segment': '路段',
-  'kind.frontage': '门前三包',
+  // The kinds' names come from the zone kind table, so a new kind needs no label here.
+  ...kindMessages('zh'),
 
   'duty.chief': '责任人',
   'duty.department': '职能部门',

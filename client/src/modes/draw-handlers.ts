@@ -3,6 +3,7 @@ import type { ZoneFeature } from '../api/types.js'
 import { validateLineDraft, validatePolygonDraft } from '../edits/validate.js'
 import { generateFrontage } from '../geometry/generate-frontage.js'
 import { snapPosition } from '../geometry/snap-position.js'
+import { jurisdictionKindsBySpecificity, snapKindsFor } from '../kinds/zone-kinds.js'
 import { isAreal } from './zone-helpers.js'
 import { centreOf, containingZone, nearestLineZone, nextChildCode, snapTargets } from './zone-helpers.js'
 import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } from './modes.js'
@@ -10,7 +11,7 @@ import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } fr
 const SNAP_M = 6
 
 /** Polygon drawing shared by grids and hand-drawn frontages: click, snap, finish. */
-function polygonDrawing(finish: (context: ModeContext, ring: Position[]) => Promise<void>, snapKinds: ZoneFeature['properties']['kind'][]): Handlers {
+function polygonDrawing(finish: (context: ModeContext, ring: Position[]) => Promise<void>, snapKinds: readonly ZoneFeature['properties']['kind'][]): Handlers {
   const redraw = (context: ModeContext) => context.redraw(draftFeatures(context.draft.points, true))
   const done = (context: ModeContext) => {
     const points = context.draft.points
@@ -64,7 +65,7 @@ function samePlace(a: Position, b: Position): boolean {
 export const drawGridHandlers = polygonDrawing(async (context, ring) => {
   const zones = context.zones()
   const geometry = { type: 'Polygon' as const, coordinates: [[...ring, ring[0]!]] }
-  const community = containingZone(zones, centreOf(geometry), ['community', 'subdistrict'])
+  const community = containingZone(zones, centreOf(geometry), jurisdictionKindsBySpecificity)
   const prefix = community?.properties.code ?? 'GRID-'
   const code = nextChildCode(zones, 'grid', prefix)
   const applied = await context.commit({
@@ -73,7 +74,7 @@ export const drawGridHandlers = polygonDrawing(async (context, ring) => {
     delete: [],
   })
   if (applied?.created[0]) context.select(applied.created[0].id)
-}, ['grid', 'community', 'subdistrict', 'street', 'segment'])
+}, snapKindsFor('grid'))
 
 export const drawFrontageHandlers = polygonDrawing(async (context, ring) => {
   const zones = context.zones()
@@ -87,12 +88,12 @@ export const drawFrontageHandlers = polygonDrawing(async (context, ring) => {
     delete: [],
   })
   if (applied?.created[0]) context.select(applied.created[0].id)
-}, ['frontage', 'grid', 'street', 'segment'])
+}, snapKindsFor('frontage'))
 
 export const drawStreetHandlers: Handlers = {
   cursor: 'crosshair',
   click(context, event) {
-    const snapped = snapPosition(event.lngLat, snapTargets(context.zones(), event.lngLat, ['street', 'segment']), SNAP_M)
+    const snapped = snapPosition(event.lngLat, snapTargets(context.zones(), event.lngLat, snapKindsFor('street')), SNAP_M)
     context.draft.points.push(snapped.position)
     context.redraw(draftFeatures(context.draft.points, false))
   },
@@ -112,7 +113,7 @@ export const drawStreetHandlers: Handlers = {
     context.redraw([])
     const zones = context.zones()
     const geometry = { type: 'LineString' as const, coordinates: points }
-    const parent = containingZone(zones, points[Math.floor(points.length / 2)]!, ['community', 'subdistrict'])
+    const parent = containingZone(zones, points[Math.floor(points.length / 2)]!, jurisdictionKindsBySpecificity)
     const prefix = `${parent?.properties.code ?? 'ST'}-S`
     const code = nextChildCode(zones, 'street', prefix)
     void context.commit({

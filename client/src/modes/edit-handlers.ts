@@ -6,6 +6,7 @@ import { mergeGrids } from '../geometry/merge-grids.js'
 import { snapPosition } from '../geometry/snap-position.js'
 import { splitStreet } from '../geometry/split-street.js'
 import { area } from '@turf/turf'
+import { lineKindsBySpecificity, ownerKinds, snapKindsFor } from '../kinds/zone-kinds.js'
 import { childrenOf, isAreal, isLinear, nextChildCode, snapTargets } from './zone-helpers.js'
 import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } from './modes.js'
 
@@ -13,7 +14,7 @@ function targetOutline(zone: ZoneFeature | undefined): Feature[] {
   return zone ? [{ type: 'Feature', geometry: zone.geometry, properties: {} }] : []
 }
 
-function firstOfKind(context: ModeContext, zoneIds: number[], kinds: string[]): ZoneFeature | undefined {
+function firstOfKind(context: ModeContext, zoneIds: number[], kinds: readonly string[]): ZoneFeature | undefined {
   return zoneIds.map((id) => context.controller.zone(id)).find((z) => z && kinds.includes(z.properties.kind))
 }
 
@@ -26,7 +27,7 @@ export const splitStreetHandlers: Handlers = {
   click(context, event) {
     const draft = context.draft
     if (draft.targetId === null) {
-      const target = firstOfKind(context, event.zoneIds, ['segment', 'street'])
+      const target = firstOfKind(context, event.zoneIds, lineKindsBySpecificity)
       if (!target) return
       draft.targetId = target.id
       context.select(target.id)
@@ -169,7 +170,7 @@ export const reshapeHandlers: Handlers = {
   click(context, event) {
     const draft = context.draft
     if (draft.targetId !== null) return
-    const target = event.zoneIds.map((id) => context.controller.zone(id)).find((z) => z && ['grid', 'frontage', 'street', 'segment'].includes(z.properties.kind))
+    const target = event.zoneIds.map((id) => context.controller.zone(id)).find((z) => z && ownerKinds.includes(z.properties.kind))
     const vertices = target ? editableVertices(target.geometry) : null
     if (!target || !vertices) return
     draft.targetId = target.id
@@ -202,7 +203,7 @@ export const reshapeHandlers: Handlers = {
     if (draft.dragIndex === null || draft.targetId === null) return
     const target = context.controller.zone(draft.targetId)
     const neighbours = context.zones().filter((z) => z.id !== draft.targetId)
-    draft.points[draft.dragIndex] = snapPosition(event.lngLat, snapTargets(neighbours, event.lngLat, ['grid', 'community', 'subdistrict', 'street', 'segment']), 6).position
+    draft.points[draft.dragIndex] = snapPosition(event.lngLat, snapTargets(neighbours, event.lngLat, target ? snapKindsFor(target.properties.kind) : []), 6).position
     draft.dragIndex = null
     context.controller.setDragPan(true)
     context.redraw(draftFeatures(draft.points, target?.geometry.type === 'Polygon'))
