@@ -7,6 +7,7 @@ import { generateStreetGrids } from '../geometry/generate-street-grids.js'
 import { orderGridCodes } from '../geometry/order-grid-codes.js'
 import { linesOf, type Areal } from '../geometry/types.js'
 import { useI18n } from '../i18n/i18n.js'
+import { reasonText } from '../i18n/reason-text.js'
 import { isJurisdictionKind, wholeLineKinds, zoneKindTable } from '../kinds/zone-kinds.js'
 import type { MapController } from '../map/MapController.js'
 import { collection } from '../modes/modes.js'
@@ -90,7 +91,7 @@ export function GeneratePanel({ controller, zones, jurisdictionCode, commit }: P
       const streets = zones.filter((z) => streetKinds.includes(z.properties.kind) && isLinear(z.geometry)).flatMap((z) => linesOf(z.geometry as never))
       const result = method === 'lattice' ? generateLatticeGrids(boundary, shares[index]!) : generateStreetGrids(boundary, streets, shares[index]!)
       if (!result.valid) {
-        setError(result.reason)
+        setError(reasonText(t, result.reason))
         return
       }
       const existing = zones.filter((z) => z.properties.kind === 'grid' && z.properties.parent_id === community.id)

@@ -4,7 +4,9 @@ import { api, ApiError, describeError } from '../api/client.js'
 import type { ZoneFeature } from '../api/types.js'
 import { generateFrontagesFromShops } from '../geometry/generate-frontages-from-shops.js'
 import type { Linear } from '../geometry/types.js'
+import { isDrawingReason } from '../geometry/drawing-reasons.js'
 import { useI18n, type MessageKey } from '../i18n/i18n.js'
+import { reasonText } from '../i18n/reason-text.js'
 import type { MapController } from '../map/MapController.js'
 import { lineKindsBySpecificity } from '../kinds/zone-kinds.js'
 import { isAreal, isLinear, nextChildCode } from '../modes/zone-helpers.js'
@@ -94,7 +96,9 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
   }, [controller, plan])
   useEffect(() => () => controller?.setProposal(null), [controller])
 
+  // A row's problem: the list's own reasons (a column, a number), a frontage's drawing reasons, or the engine's words.
   const reason = (key: string) => {
+    if (isDrawingReason(key)) return reasonText(t, key)
     const message = t(`shopReason.${key}` as MessageKey)
     return message === `shopReason.${key}` ? key : message
   }

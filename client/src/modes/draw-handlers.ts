@@ -1,7 +1,9 @@
 import type { Position } from 'geojson'
 import type { ZoneFeature } from '../api/types.js'
 import { validateLineDraft, validatePolygonDraft } from '../edits/validate.js'
+import { DRAWING_REASONS } from '../geometry/drawing-reasons.js'
 import { generateFrontage } from '../geometry/generate-frontage.js'
+import { reasonText } from '../i18n/reason-text.js'
 import { snapPosition } from '../geometry/snap-position.js'
 import { jurisdictionKindsBySpecificity, snapKindsFor } from '../kinds/zone-kinds.js'
 import { isAreal } from './zone-helpers.js'
@@ -17,7 +19,7 @@ function polygonDrawing(finish: (context: ModeContext, ring: Position[]) => Prom
     const points = context.draft.points
     const validation = validatePolygonDraft(points)
     if (!validation.valid) {
-      context.notify(validation.reason, 'error')
+      context.notify(reasonText(context.t, validation.reason), 'error')
       return
     }
     const ring = [...points]
@@ -106,7 +108,7 @@ export const drawStreetHandlers: Handlers = {
     const points = [...context.draft.points]
     const validation = validateLineDraft(points)
     if (!validation.valid) {
-      context.notify(validation.reason, 'error')
+      context.notify(reasonText(context.t, validation.reason), 'error')
       return
     }
     context.draft.points = []
@@ -134,7 +136,7 @@ export const frontageDoorHandlers: Handlers = {
     const door = event.lngLat
     const street = nearestLineZone(context.zones(), door)
     if (!street || street.distanceM > 120) {
-      context.notify(context.t('shopReason.no_street_nearby'), 'error')
+      context.notify(reasonText(context.t, DRAWING_REASONS.noStreetNearby), 'error')
       return
     }
     context.redraw(draftFeatures([door], false))
@@ -152,8 +154,7 @@ export const frontageDoorHandlers: Handlers = {
         neighbours,
       })
       if (!strip.valid) {
-        const message = context.t(`shopReason.${strip.reason}` as Parameters<typeof context.t>[0])
-        context.notify(message.startsWith('shopReason.') ? strip.reason : message, 'error')
+        context.notify(reasonText(context.t, strip.reason), 'error')
         return
       }
       const code = nextChildCode(zones, 'frontage', `${street.zone.properties.code}-F`)

@@ -2,6 +2,8 @@ import type { Feature, Geometry, Position } from 'geojson'
 import type { ZoneFeature } from '../api/types.js'
 import { inputOf, type ZonePut } from '../edits/transaction.js'
 import { cutPolygon } from '../geometry/cut-polygon.js'
+import { DRAWING_REASONS } from '../geometry/drawing-reasons.js'
+import { reasonText } from '../i18n/reason-text.js'
 import { mergeGrids } from '../geometry/merge-grids.js'
 import { snapPosition } from '../geometry/snap-position.js'
 import { splitStreet } from '../geometry/split-street.js'
@@ -41,12 +43,12 @@ export const splitStreetHandlers: Handlers = {
     const draft = context.draft
     const target = draft.targetId === null ? undefined : context.controller.zone(draft.targetId)
     if (!target || target.geometry.type !== 'LineString') {
-      context.notify('street_has_no_line', 'error')
+      context.notify(reasonText(context.t, DRAWING_REASONS.streetHasNoLine), 'error')
       return
     }
     const result = splitStreet(target.geometry, draft.points)
     if (!result.valid) {
-      context.notify(result.reason, 'error')
+      context.notify(reasonText(context.t, result.reason), 'error')
       return
     }
     const zones = context.zones()
@@ -97,7 +99,7 @@ export const cutGridHandlers: Handlers = {
     if (!target || !isAreal(target.geometry)) return
     const result = cutPolygon(target.geometry, [draft.points])
     if (!result.valid) {
-      context.notify(result.reason, 'error')
+      context.notify(reasonText(context.t, result.reason), 'error')
       return
     }
     const pieces = [...result.value].sort((a, b) => area(b) - area(a))
@@ -134,7 +136,7 @@ export const mergeGridsHandlers: Handlers = {
     const grids = context.draft.targetIds.map((id) => context.controller.zone(id)).filter((z): z is ZoneFeature => Boolean(z))
     const result = mergeGrids(grids.map((g) => g.geometry).filter(isAreal))
     if (!result.valid) {
-      context.notify(result.reason, 'error')
+      context.notify(reasonText(context.t, result.reason), 'error')
       return
     }
     grids.sort((a, b) => a.properties.code.localeCompare(b.properties.code))
