@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { Feature, FeatureCollection } from 'geojson'
 import { api, ApiError, describeError } from '../api/client.js'
 import type { ZoneFeature } from '../api/types.js'
+import type { Applied, Transaction } from '../edits/transaction.js'
 import { generateFrontagesFromShops } from '../geometry/generate-frontages-from-shops.js'
 import type { Linear } from '../geometry/types.js'
 import { isDrawingReason } from '../geometry/drawing-reasons.js'
@@ -17,8 +18,10 @@ interface Props {
   controller: MapController | null
   zones: ZoneFeature[]
   onClose(): void
-  /** The frontages are in the engine: the codes made, for the history. */
-  onImported(codes: string[], note: string): Promise<void>
+  /** Runs the import as a transaction (undo deletes the frontages it made); a failure is passed back. */
+  apply(transaction: Transaction): Promise<Applied>
+  /** The frontages are in the engine: how many were made. */
+  onImported(count: number): void
 }
 
 interface Planned {
@@ -33,7 +36,7 @@ interface Planned {
  * apart, previews them on the map with each row's problems, and saves them through the engine's
  * import in one all-or-nothing request, each frontage with its merchant.
  */
-export function ShopListDialog({ file, controller, zones, onClose, onImported }: Props) {
+export function ShopListDialog({ file, controller, zones, onClose, apply, onImported }: Props) {
   const { t } = useI18n()
   const [text, setText] = useState<string | null>(null)
   const [crs, setCrs] = useState<ShopCrs>('wgs84')
@@ -110,8 +113,10 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
     setEngineProblems([])
     const collection: FeatureCollection = { type: 'FeatureCollection', features: plan.planned.map((p) => p.feature) }
     try {
-      await api.importCollection(collection, false)
-      await onImported(plan.planned.map((p) => p.code), `${t('shopList')} ${file.name} ×${plan.planned.length}`)
+      const applied = await apply({
+        note: `${t('shopList')} ${file.name} ×${plan.planned.length}`, put: [], delete: [], import: [{ format: 'zones', collection }],
+      })
+      onImported(applied.imported.length)
       onClose()
     } catch (e) {
       setError(describeError(e))

@@ -2,21 +2,24 @@ import { useEffect, useState } from 'react'
 import { api, describeError } from '../api/client.js'
 import type { Assignment, CategoryRoute, Party, SignboardKind, ZoneFeature } from '../api/types.js'
 import { inputOf, type Applied, type Transaction } from '../edits/transaction.js'
+import { useAppState } from '../app/store.js'
 import { useI18n } from '../i18n/i18n.js'
 import { signboardKinds, zoneKindTable } from '../kinds/zone-kinds.js'
-import { AssignForm } from './AssignForm.js'
+import { AssignForm, type AssignBody } from './AssignForm.js'
 import { SignboardDialog } from './SignboardDialog.js'
 
 interface Props {
   zone: ZoneFeature
   zones: ZoneFeature[]
+  /** For renames and deletes: the status bar reports them, a conflict opens the dialog. */
   commit(transaction: Transaction): Promise<Applied | null>
-  onChanged(): Promise<void>
+  /** For duties and routes: a failure is passed back and shown in the panel. */
+  apply(transaction: Transaction): Promise<Applied>
   onClose(): void
 }
 
 
-export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
+export function ZonePanel({ zone, commit, apply, onClose }: Props) {
   const { t } = useI18n()
   const p = zone.properties
   const [name, setName] = useState(p.name)
@@ -38,24 +41,37 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
     setRoutes(await api.zoneCategories(zone.id).catch(() => null))
   }
 
+  // An undo or redo may change the holders and routes without a new zone version.
+  const historyTick = useAppState('historyTick')
+  // Details belong to this zone and version, and to the history's latest step.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => void reloadDetails(), [zone.id, p.version, historyTick])
+
   useEffect(() => {
-    void reloadDetails()
     api.listParties({ type: 'department' }).then(setDepartments).catch(() => setDepartments([]))
     api.listCategories().then((list) => setCategories(list.map((c) => c.name))).catch(() => setCategories([]))
-    // Details belong to this zone and version.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [zone.id, p.version])
 
-  const run = async (action: () => Promise<unknown>) => {
+  /** A duty or route change, as a transaction so that undo covers it. */
+  const run = async (transaction: Omit<Transaction, 'put' | 'delete'>) => {
     setError(null)
     try {
-      await action()
-      await onChanged()
+      await apply({ put: [], delete: [], ...transaction })
       await reloadDetails()
     } catch (e) {
       setError(describeError(e))
     }
   }
+
+  const assign = (body: AssignBody) => run({
+    note: `${t(`duty.${body.duty}`)} ${p.code}${body.party ? ` ${body.party.name}` : ''}`,
+    assign: [{ zoneId: zone.id, duty: body.duty, holder: body.party_id !== undefined ? { party_id: body.party_id } : { party: body.party! } }],
+  })
+
+  const setRoute = (category: string, department: string | null) => run({
+    note: `${t('categoryRouting')} ${p.code} ${category}${department ? ` → ${department}` : ' ×'}`,
+    route: [{ zoneId: zone.id, category, department }],
+  })
 
   const rename = () =>
     void commit({ note: `${t('name')} ${p.code}`, put: [{ id: zone.id, version: p.version, zone: { ...inputOf(zone), name } }], delete: [] })
@@ -101,7 +117,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
             <AssignForm
               duty={duty}
               departments={departments}
-              onAssign={(body) => run(() => api.assign(zone.id, body))}
+              onAssign={assign}
             />
           </section>
         )
@@ -114,7 +130,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
             <li key={route.category}>
               {route.category} → {route.department.name}
               {route.inherited ? <span className="muted"> ({t('inherited')} {route.via.code})</span> : (
-                <button className="link" onClick={() => void run(() => api.unrouteCategory(zone.id, route.category))}>×</button>
+                <button className="link" onClick={() => void setRoute(route.category, null)}>×</button>
               )}
             </li>
           ))}
@@ -128,7 +144,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
           </select>
           <button
             disabled={!newRoute.category || !newRoute.department}
-            onClick={() => void run(() => api.routeCategory(zone.id, newRoute.category, newRoute.department)).then(() => setNewRoute({ category: '', department: '' }))}
+            onClick={() => void setRoute(newRoute.category, newRoute.department).then(() => setNewRoute({ category: '', department: '' }))}
           >
             {t('addRoute')}
           </button>
