@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { api, describeError } from '../api/client.js'
 import type { Assignment, CategoryRoute, Party, SignboardKind, ZoneFeature } from '../api/types.js'
 import { inputOf, type Applied, type Transaction } from '../edits/transaction.js'
-import { useAppState } from '../app/store.js'
+import { useAppState, useAppStore } from '../app/store.js'
 import { useI18n } from '../i18n/i18n.js'
 import { signboardKinds, zoneKindTable } from '../kinds/zone-kinds.js'
 import { AssignForm, type AssignBody } from './AssignForm.js'
@@ -43,9 +43,13 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
 
   // An undo or redo may change the holders and routes without a new zone version.
   const historyTick = useAppState('historyTick')
-  // Details belong to this zone and version, and to the history's latest step.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => void reloadDetails(), [zone.id, p.version, historyTick])
+  // Details belong to this zone and version, and to the history's latest step (while the zone
+  // still stands: the step may have deleted it, and the panel closes with the next render).
+  const store = useAppStore()
+  useEffect(() => {
+    if (store.get().zones.some((z) => z.id === zone.id)) void reloadDetails()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [zone.id, p.version, historyTick])
 
   useEffect(() => {
     api.listParties({ type: 'department' }).then(setDepartments).catch(() => setDepartments([]))
@@ -56,8 +60,8 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
   const run = async (transaction: Omit<Transaction, 'put' | 'delete'>) => {
     setError(null)
     try {
+      // The history's new step reloads the details.
       await apply({ put: [], delete: [], ...transaction })
-      await reloadDetails()
     } catch (e) {
       setError(describeError(e))
     }

@@ -46,10 +46,9 @@ export function useTransactions({ store, t, notify, loadZones, afterEdit }: Opti
       releaseAudits()
     }
     await loadZones()
-    historyChanged()
     window.jiezhang.edits++
     return applied
-  }, [historyChanged, loadZones, store])
+  }, [loadZones, store])
 
   const apply = useCallback(async (transaction: Transaction): Promise<Applied> => {
     const applied = await run(transaction)
