@@ -42,12 +42,17 @@ export interface ZoneKindFacts {
   signboard: { title: string; batch: boolean; preference: number } | null
   /** CJ/T 213-2005 code digits, where the kind's code extends its parent's. */
   cjt?: { parent: ZoneKind; parentDigits: number; digits: number }
-  /** How the map draws it. */
-  map: { colour: string; lineWidth?: number }
+  /**
+   * How the map draws it: its legend colour (zones themselves take their chief's colour) and its
+   * line width in pixels; a line kind's width grows with the zoom from `lineWidth` at zoom 12 to
+   * `nearLineWidth` at street level (zoom 17).
+   */
+  map: { colour: string; lineWidth?: number; nearLineWidth?: number }
 }
 
-// `satisfies`, not a type annotation, so that types such as SignboardKind can be read off the rows.
-export const zoneKindTable = {
+// `satisfies`, not a type annotation, so that types such as SignboardKind can be read off the rows;
+// the rest of the code reads the rows through the wide type below.
+const literalTable = {
   district: {
     label: { zh: '区/县', en: 'District' },
     geometry: 'area',
@@ -110,7 +115,7 @@ export const zoneKindTable = {
     duties: ['chief', 'department'],
     chiefRole: '街长',
     signboard: { title: '街长公示牌', preference: 0, batch: true },
-    map: { colour: '#43a047', lineWidth: 2 },
+    map: { colour: '#43a047', lineWidth: 2, nearLineWidth: 8 },
   },
   segment: {
     label: { zh: '路段', en: 'Segment' },
@@ -122,7 +127,7 @@ export const zoneKindTable = {
     duties: ['chief', 'department'],
     chiefRole: '段长',
     signboard: { title: '段长公示牌', preference: 1, batch: true },
-    map: { colour: '#f4511e', lineWidth: 4 },
+    map: { colour: '#f4511e', lineWidth: 3, nearLineWidth: 10 },
   },
   frontage: {
     label: { zh: '门前三包', en: 'Frontage' },
@@ -139,9 +144,11 @@ export const zoneKindTable = {
   },
 } as const satisfies Record<ZoneKind, ZoneKindFacts>
 
+export const zoneKindTable: Readonly<Record<ZoneKind, ZoneKindFacts>> = literalTable
+
 export const kindFacts = (kind: ZoneKind): ZoneKindFacts => zoneKindTable[kind]
 
-type Table = typeof zoneKindTable
+type Table = typeof literalTable
 /** Kinds a signboard is made for. */
 export type SignboardKind = { [K in ZoneKind]: Table[K]['signboard'] extends null ? never : K }[ZoneKind]
 /** Kinds whose signboards are printed in batches. */
@@ -160,9 +167,9 @@ export const lineKinds: readonly ZoneKind[] = kindsWhere((facts) => facts.geomet
 /** Kinds a signboard is made for, in the order a code shared by several kinds prefers them. */
 export const signboardKinds = zoneKinds
   .filter((kind): kind is SignboardKind => zoneKindTable[kind].signboard !== null)
-  .sort((a, b) => zoneKindTable[a].signboard.preference - zoneKindTable[b].signboard.preference) as readonly SignboardKind[]
+  .sort((a, b) => zoneKindTable[a].signboard!.preference - zoneKindTable[b].signboard!.preference) as readonly SignboardKind[]
 /** Kinds printed in batches, in the same order. */
-export const batchKinds = signboardKinds.filter((kind): kind is BatchKind => zoneKindTable[kind].signboard.batch) as readonly BatchKind[]
+export const batchKinds = signboardKinds.filter((kind): kind is BatchKind => zoneKindTable[kind].signboard!.batch) as readonly BatchKind[]
 
 /**
  * The duties any one of which, held now, counts a zone as answered for in the coverage audit

@@ -65,7 +65,7 @@ export const Assignment = Type.Object({
   id: Type.Integer(),
   zone_id: Type.Integer(),
   duty: PartyType,
-  party: Type.Object({ ...Contact.properties, type: PartyType }, { description: 'The contact, with id, title and role, and its type' }),
+  party: Type.Object({ ...Contact.properties, id: Type.Integer(), type: PartyType }, { description: 'The contact, with id, title and role, and its type' }),
   valid_from: Type.String({ format: 'date-time' }),
   valid_to: nullable(Type.String({ format: 'date-time', description: 'null: still holds the duty' })),
   version: Type.Integer(),

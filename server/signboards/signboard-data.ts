@@ -214,7 +214,7 @@ export async function gatherSignboard(
 
   return {
     zone: { id: zone.id, kind: zone.kind, code: zone.code, name: zone.name },
-    title: `${zone.name} ${zoneKindTable[zone.kind].signboard.title}`,
+    title: `${zone.name} ${zoneKindTable[zone.kind].signboard!.title}`,
     jurisdiction: [...jurisdictionNames, ...(parentStreet ? [parentStreet.name] : [])].join(' · '),
     groups,
     departments: [...departments.values()],

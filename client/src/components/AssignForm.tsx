@@ -3,7 +3,7 @@ import { api } from '../api/client.js'
 import type { Duty, Party } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
 
-type AssignBody = { duty: Duty; party_id?: number; party?: { name: string; phone?: string; title?: string; role?: string } }
+export type AssignBody = { duty: Duty; party_id?: number; party?: { name: string; phone?: string; title?: string; role?: string } }
 
 /** Pick a holder from the directory, or add a new person, for one duty of a zone. */
 export function AssignForm({ duty, departments, onAssign }: { duty: Duty; departments: Party[]; onAssign(body: AssignBody): Promise<void> }) {

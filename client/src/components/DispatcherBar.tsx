@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { Position } from 'geojson'
 import { api } from '../api/client.js'
 import type { Crs, ZoneFeature } from '../api/types.js'
+import { searchZones } from '../dispatch/use-dispatcher.js'
 import { useI18n } from '../i18n/i18n.js'
 import { parseCoordinates } from './parse-coordinates.js'
 
@@ -39,8 +40,7 @@ export function DispatcherBar(props: Props) {
   const runSearch = async () => {
     if (!search.trim()) return
     try {
-      const found = await api.listZones({ q: search.trim(), kind: ['street', 'segment', 'grid', 'community', 'subdistrict'], limit: 20 })
-      setResults(found.features as ZoneFeature[])
+      setResults(await searchZones(search))
     } catch (error) {
       props.onError(error instanceof Error ? error.message : String(error))
     }

@@ -7,6 +7,8 @@ import { generateStreetGrids } from '../geometry/generate-street-grids.js'
 import { orderGridCodes } from '../geometry/order-grid-codes.js'
 import { linesOf, type Areal } from '../geometry/types.js'
 import { useI18n } from '../i18n/i18n.js'
+import { reasonText } from '../i18n/reason-text.js'
+import { isJurisdictionKind, wholeLineKinds, zoneKindTable } from '../kinds/zone-kinds.js'
 import type { MapController } from '../map/MapController.js'
 import { collection } from '../modes/modes.js'
 import { isAreal, isLinear } from '../modes/zone-helpers.js'
@@ -17,6 +19,11 @@ interface Props {
   jurisdictionCode: string | null
   commit(transaction: Transaction): Promise<Applied | null>
 }
+
+/** The kinds a unit grid sits in (a community): the generator cuts each of them on its own. */
+const gridParentKinds = zoneKindTable.grid.parents
+/** Whole streets (not their segments), along which the street method cuts blocks. */
+const streetKinds = wholeLineKinds
 
 interface ProposedGrid {
   geometry: Areal
@@ -37,22 +44,22 @@ export function GeneratePanel({ controller, zones, jurisdictionCode, commit }: P
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
-  const jurisdiction = zones.find((z) => z.properties.code === jurisdictionCode && ['district', 'subdistrict', 'community'].includes(z.properties.kind))
+  const jurisdiction = zones.find((z) => z.properties.code === jurisdictionCode && isJurisdictionKind(z.properties.kind))
   const communities = useMemo(() => {
     if (!jurisdiction) return []
-    if (jurisdiction.properties.kind === 'community') return [jurisdiction]
+    if (gridParentKinds.includes(jurisdiction.properties.kind)) return [jurisdiction]
     const below = new Set([jurisdiction.id])
     let grew = true
     while (grew) {
       grew = false
       for (const z of zones) {
-        if (z.properties.parent_id !== null && below.has(z.properties.parent_id) && !below.has(z.id) && ['subdistrict', 'community'].includes(z.properties.kind)) {
+        if (z.properties.parent_id !== null && below.has(z.properties.parent_id) && !below.has(z.id) && isJurisdictionKind(z.properties.kind)) {
           below.add(z.id)
           grew = true
         }
       }
     }
-    return zones.filter((z) => z.properties.kind === 'community' && below.has(z.id))
+    return zones.filter((z) => gridParentKinds.includes(z.properties.kind) && below.has(z.id))
   }, [jurisdiction, zones])
 
   useEffect(() => {
@@ -81,10 +88,10 @@ export function GeneratePanel({ controller, zones, jurisdictionCode, commit }: P
     const proposed: ProposedGrid[] = []
     for (const [index, community] of targets.entries()) {
       const boundary = community.geometry as Areal
-      const streets = zones.filter((z) => (z.properties.kind === 'street') && isLinear(z.geometry)).flatMap((z) => linesOf(z.geometry as never))
+      const streets = zones.filter((z) => streetKinds.includes(z.properties.kind) && isLinear(z.geometry)).flatMap((z) => linesOf(z.geometry as never))
       const result = method === 'lattice' ? generateLatticeGrids(boundary, shares[index]!) : generateStreetGrids(boundary, streets, shares[index]!)
       if (!result.valid) {
-        setError(result.reason)
+        setError(reasonText(t, result.reason))
         return
       }
       const existing = zones.filter((z) => z.properties.kind === 'grid' && z.properties.parent_id === community.id)

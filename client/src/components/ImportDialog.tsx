@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { api, ApiError } from '../api/client.js'
-import { ZONE_KINDS, type ErrorDetail, type ZoneKind } from '../api/types.js'
+import type { ErrorDetail } from '../api/types.js'
+import { zoneKinds } from '../kinds/zone-kinds.js'
+import type { Applied, ImportRequest, Transaction } from '../edits/transaction.js'
 import { useI18n } from '../i18n/i18n.js'
 import type { MapController } from '../map/MapController.js'
 import { groupLayers, toImportCollection, type ImportLayer, type LayerTarget } from './import-layers.js'
@@ -11,7 +13,8 @@ interface Props {
   controller: MapController | null
   parentCode: string | null
   onClose(): void
-  onImported(): Promise<void>
+  /** Runs an import as a transaction (undo deletes what it made); a failure is passed back. */
+  apply(transaction: Transaction): Promise<Applied>
 }
 
 async function readFile(file: File): Promise<FeatureCollection[]> {
@@ -25,7 +28,7 @@ async function readFile(file: File): Promise<FeatureCollection[]> {
 }
 
 /** Drag-and-drop import: preview on the map, a kind per layer, the engine's errors per feature. */
-export function ImportDialog({ file, controller, parentCode, onClose, onImported }: Props) {
+export function ImportDialog({ file, controller, parentCode, onClose, apply }: Props) {
   const { t } = useI18n()
   const [layers, setLayers] = useState<ImportLayer[] | null>(null)
   const [targets, setTargets] = useState<Record<string, LayerTarget>>({})
@@ -59,19 +62,24 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
     const add = (created: Record<string, number> | undefined) => {
       for (const [key, value] of Object.entries(created ?? {})) counts[key] = (counts[key] ?? 0) + value
     }
-    let wrote = false
+    // A real import is one step of the history per request: a failure in a later one leaves the earlier in place.
+    const send = async (request: ImportRequest) => {
+      if (dryRun) {
+        return request.format === 'zones'
+          ? (await api.importCollection(request.collection, true)).created
+          : (await api.importOsmRoads(request.collection, request.parent, true)).created
+      }
+      const applied = await apply({ note: `${t('importTitle')} ${file.name}`, put: [], delete: [], import: [request] })
+      return applied.importCounts[0]
+    }
     try {
       const osm = layers.filter((l) => targets[l.id] === 'osm-roads')
       const parentArea = parentCode ? await jurisdictionArea(parentCode) : null
       const zonesPart = toImportCollection(layers.filter((l) => targets[l.id] !== 'osm-roads' && targets[l.id] !== 'skip'), targets, parentCode, parentArea)
-      if (zonesPart.features.length) {
-        add((await api.importCollection(zonesPart, dryRun)).created)
-        wrote = !dryRun
-      }
+      if (zonesPart.features.length) add(await send({ format: 'zones', collection: zonesPart }))
       // Road files go through the engine's OSM converter, which joins ways into streets.
       for (const layer of osm) {
-        add((await api.importOsmRoads({ type: 'FeatureCollection', features: layer.features }, parentCode ?? undefined, dryRun)).created)
-        wrote = !dryRun
+        add(await send({ format: 'osm-roads', collection: { type: 'FeatureCollection', features: layer.features }, ...(parentCode ? { parent: parentCode } : {}) }))
       }
       setMessage(`${dryRun ? t('importValid') : t('importDone')}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`)
     } catch (error) {
@@ -82,8 +90,6 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
         setMessage(error instanceof Error ? error.message : String(error))
       }
     } finally {
-      // What was written (even when a later layer failed) is drawn and audited.
-      if (wrote) await onImported().catch(() => undefined)
       setBusy(false)
     }
   }
@@ -105,7 +111,7 @@ export function ImportDialog({ file, controller, parentCode, onClose, onImported
                   <td>
                     <select data-testid={`import-kind-${layer.id}`} value={targets[layer.id]} onChange={(e) => setTargets({ ...targets, [layer.id]: e.target.value as LayerTarget })}>
                       <option value="as-is">{t('kind')}: properties.kind</option>
-                      {ZONE_KINDS.map((kind: ZoneKind) => <option key={kind} value={kind}>{t(`kind.${kind}`)}</option>)}
+                      {zoneKinds.map((kind) => <option key={kind} value={kind}>{t(`kind.${kind}`)}</option>)}
                       <option value="osm-roads">{t('importOsmRoads')}</option>
                       <option value="skip">—</option>
                     </select>

@@ -2,10 +2,14 @@ import { useEffect, useMemo, useState } from 'react'
 import type { Feature, FeatureCollection } from 'geojson'
 import { api, ApiError, describeError } from '../api/client.js'
 import type { ZoneFeature } from '../api/types.js'
+import type { Applied, Transaction } from '../edits/transaction.js'
 import { generateFrontagesFromShops } from '../geometry/generate-frontages-from-shops.js'
 import type { Linear } from '../geometry/types.js'
+import { isDrawingReason } from '../geometry/drawing-reasons.js'
 import { useI18n, type MessageKey } from '../i18n/i18n.js'
+import { reasonText } from '../i18n/reason-text.js'
 import type { MapController } from '../map/MapController.js'
+import { lineKindsBySpecificity } from '../kinds/zone-kinds.js'
 import { isAreal, isLinear, nextChildCode } from '../modes/zone-helpers.js'
 import { parseShopList, type Shop, type ShopCrs } from './parse-shop-list.js'
 
@@ -14,8 +18,10 @@ interface Props {
   controller: MapController | null
   zones: ZoneFeature[]
   onClose(): void
-  /** The frontages are in the engine: the codes made, for the history. */
-  onImported(codes: string[], note: string): Promise<void>
+  /** Runs the import as a transaction (undo deletes the frontages it made); a failure is passed back. */
+  apply(transaction: Transaction): Promise<Applied>
+  /** The frontages are in the engine: how many were made. */
+  onImported(count: number): void
 }
 
 interface Planned {
@@ -30,7 +36,7 @@ interface Planned {
  * apart, previews them on the map with each row's problems, and saves them through the engine's
  * import in one all-or-nothing request, each frontage with its merchant.
  */
-export function ShopListDialog({ file, controller, zones, onClose, onImported }: Props) {
+export function ShopListDialog({ file, controller, zones, onClose, apply, onImported }: Props) {
   const { t } = useI18n()
   const [text, setText] = useState<string | null>(null)
   const [crs, setCrs] = useState<ShopCrs>('wgs84')
@@ -46,7 +52,7 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
     if (text === null) return null
     const parsed = parseShopList(text, file.name, crs)
     // Segments before streets: a shop on a segmented street answers to its segment.
-    const lines = ['segment', 'street'].flatMap((kind) => zones.filter((z) => z.properties.kind === kind && isLinear(z.geometry)))
+    const lines = lineKindsBySpecificity.flatMap((kind) => zones.filter((z) => z.properties.kind === kind && isLinear(z.geometry)))
     const generated = generateFrontagesFromShops({
       shops: parsed.shops.map((shop) => ({ key: shop, door: shop.door, widthM: shop.widthM })),
       streets: lines.map((zone) => ({ street: zone, geometry: zone.geometry as Linear, widthM: zone.properties.width_m ?? 12 })),
@@ -93,7 +99,9 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
   }, [controller, plan])
   useEffect(() => () => controller?.setProposal(null), [controller])
 
+  // A row's problem: the list's own reasons (a column, a number), a frontage's drawing reasons, or the engine's words.
   const reason = (key: string) => {
+    if (isDrawingReason(key)) return reasonText(t, key)
     const message = t(`shopReason.${key}` as MessageKey)
     return message === `shopReason.${key}` ? key : message
   }
@@ -105,8 +113,10 @@ export function ShopListDialog({ file, controller, zones, onClose, onImported }:
     setEngineProblems([])
     const collection: FeatureCollection = { type: 'FeatureCollection', features: plan.planned.map((p) => p.feature) }
     try {
-      await api.importCollection(collection, false)
-      await onImported(plan.planned.map((p) => p.code), `${t('shopList')} ${file.name} ×${plan.planned.length}`)
+      const applied = await apply({
+        note: `${t('shopList')} ${file.name} ×${plan.planned.length}`, put: [], delete: [], import: [{ format: 'zones', collection }],
+      })
+      onImported(applied.imported.length)
       onClose()
     } catch (e) {
       setError(describeError(e))

@@ -1,27 +1,25 @@
 import { useEffect, useState } from 'react'
 import { api, describeError } from '../api/client.js'
-import { SIGNBOARD_KINDS, type Assignment, type CategoryRoute, type Duty, type Party, type ZoneFeature } from '../api/types.js'
+import type { Assignment, CategoryRoute, Party, SignboardKind, ZoneFeature } from '../api/types.js'
 import { inputOf, type Applied, type Transaction } from '../edits/transaction.js'
+import { useAppState, useAppStore } from '../app/store.js'
 import { useI18n } from '../i18n/i18n.js'
-import { AssignForm } from './AssignForm.js'
+import { signboardKinds, zoneKindTable } from '../kinds/zone-kinds.js'
+import { AssignForm, type AssignBody } from './AssignForm.js'
 import { SignboardDialog } from './SignboardDialog.js'
 
 interface Props {
   zone: ZoneFeature
   zones: ZoneFeature[]
+  /** For renames and deletes: the status bar reports them, a conflict opens the dialog. */
   commit(transaction: Transaction): Promise<Applied | null>
-  onChanged(): Promise<void>
+  /** For duties and routes: a failure is passed back and shown in the panel. */
+  apply(transaction: Transaction): Promise<Applied>
   onClose(): void
 }
 
-/** Duties a zone of each kind takes. */
-function dutiesOf(kind: string): Duty[] {
-  if (kind === 'frontage') return ['merchant', 'department']
-  if (['district', 'subdistrict', 'community'].includes(kind)) return ['chief', 'department', 'fallback']
-  return ['chief', 'department']
-}
 
-export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
+export function ZonePanel({ zone, commit, apply, onClose }: Props) {
   const { t } = useI18n()
   const p = zone.properties
   const [name, setName] = useState(p.name)
@@ -32,7 +30,8 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
   const [newRoute, setNewRoute] = useState({ category: '', department: '' })
   const [error, setError] = useState<string | null>(null)
   const [printing, setPrinting] = useState(false)
-  const signboardKind = SIGNBOARD_KINDS.find((k) => k === p.kind) ?? null
+  // The table's signboard kinds are the ones the signboard endpoints take.
+  const signboardKind = (signboardKinds as readonly string[]).includes(p.kind) ? (p.kind as SignboardKind) : null
 
   // A newer version (someone else's, kept after a conflict, or an undo) shows its own name.
   useEffect(() => setName(p.name), [p.name, p.version])
@@ -42,24 +41,41 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
     setRoutes(await api.zoneCategories(zone.id).catch(() => null))
   }
 
+  // An undo or redo may change the holders and routes without a new zone version.
+  const historyTick = useAppState('historyTick')
+  // Details belong to this zone and version, and to the history's latest step (while the zone
+  // still stands: the step may have deleted it, and the panel closes with the next render).
+  const store = useAppStore()
   useEffect(() => {
-    void reloadDetails()
+    if (store.get().zones.some((z) => z.id === zone.id)) void reloadDetails()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [zone.id, p.version, historyTick])
+
+  useEffect(() => {
     api.listParties({ type: 'department' }).then(setDepartments).catch(() => setDepartments([]))
     api.listCategories().then((list) => setCategories(list.map((c) => c.name))).catch(() => setCategories([]))
-    // Details belong to this zone and version.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [zone.id, p.version])
 
-  const run = async (action: () => Promise<unknown>) => {
+  /** A duty or route change, as a transaction so that undo covers it. */
+  const run = async (transaction: Omit<Transaction, 'put' | 'delete'>) => {
     setError(null)
     try {
-      await action()
-      await onChanged()
-      await reloadDetails()
+      // The history's new step reloads the details.
+      await apply({ put: [], delete: [], ...transaction })
     } catch (e) {
       setError(describeError(e))
     }
   }
+
+  const assign = (body: AssignBody) => run({
+    note: `${t(`duty.${body.duty}`)} ${p.code}${body.party ? ` ${body.party.name}` : ''}`,
+    assign: [{ zoneId: zone.id, duty: body.duty, holder: body.party_id !== undefined ? { party_id: body.party_id } : { party: body.party! } }],
+  })
+
+  const setRoute = (category: string, department: string | null) => run({
+    note: `${t('categoryRouting')} ${p.code} ${category}${department ? ` → ${department}` : ' ×'}`,
+    route: [{ zoneId: zone.id, category, department }],
+  })
 
   const rename = () =>
     void commit({ note: `${t('name')} ${p.code}`, put: [{ id: zone.id, version: p.version, zone: { ...inputOf(zone), name } }], delete: [] })
@@ -94,7 +110,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
       )}
       {error && <p className="error">{error}</p>}
 
-      {dutiesOf(p.kind).map((duty) => {
+      {zoneKindTable[p.kind].duties.map((duty) => {
         const current = p[duty]
         return (
           <section key={duty} data-testid={`duty-${duty}`}>
@@ -105,7 +121,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
             <AssignForm
               duty={duty}
               departments={departments}
-              onAssign={(body) => run(() => api.assign(zone.id, body))}
+              onAssign={assign}
             />
           </section>
         )
@@ -118,7 +134,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
             <li key={route.category}>
               {route.category} → {route.department.name}
               {route.inherited ? <span className="muted"> ({t('inherited')} {route.via.code})</span> : (
-                <button className="link" onClick={() => void run(() => api.unrouteCategory(zone.id, route.category))}>×</button>
+                <button className="link" onClick={() => void setRoute(route.category, null)}>×</button>
               )}
             </li>
           ))}
@@ -132,7 +148,7 @@ export function ZonePanel({ zone, commit, onChanged, onClose }: Props) {
           </select>
           <button
             disabled={!newRoute.category || !newRoute.department}
-            onClick={() => void run(() => api.routeCategory(zone.id, newRoute.category, newRoute.department)).then(() => setNewRoute({ category: '', department: '' }))}
+            onClick={() => void setRoute(newRoute.category, newRoute.department).then(() => setNewRoute({ category: '', department: '' }))}
           >
             {t('addRoute')}
           </button>

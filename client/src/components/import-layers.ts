@@ -1,6 +1,7 @@
 import { booleanIntersects } from '@turf/turf'
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
-import { ZONE_KINDS, type ZoneKind } from '../api/types.js'
+import type { ZoneKind } from '../api/types.js'
+import { isZoneKind, kindsUnderTheWorkingJurisdiction } from '../kinds/zone-kinds.js'
 
 export type LayerTarget = ZoneKind | 'as-is' | 'osm-roads' | 'skip'
 
@@ -25,12 +26,12 @@ export function groupLayers(collections: (FeatureCollection & { fileName?: strin
       const kind = feature.properties?.kind
       const highway = feature.properties?.highway
       const geometryType = feature.geometry.type.replace('Multi', '')
-      const key = typeof kind === 'string' && ZONE_KINDS.includes(kind as ZoneKind)
+      const key = isZoneKind(kind)
         ? `${source}:${kind}`
         : highway ? `${source}:osm` : `${source}:${geometryType}`
       let layer = layers.get(key)
       if (!layer) {
-        const suggested: LayerTarget = typeof kind === 'string' && ZONE_KINDS.includes(kind as ZoneKind)
+        const suggested: LayerTarget = isZoneKind(kind)
           ? 'as-is'
           : highway ? 'osm-roads' : geometryType === 'LineString' ? 'street' : geometryType === 'Polygon' ? 'grid' : 'skip'
         layer = { id: `layer${layers.size + 1}`, name: `${source} · ${kind ?? (highway ? 'highway' : geometryType)}`, features: [], suggested }
@@ -62,7 +63,7 @@ export function toImportCollection(
         properties.kind = target
         properties.code ??= properties.CODE ?? properties.id ?? `${layer.id}-${index + 1}`
         properties.name ??= properties.NAME ?? properties.name_zh ?? String(properties.code)
-        const takesParent = target === 'street' || target === 'subdistrict' || target === 'community'
+        const takesParent = isZoneKind(target) && kindsUnderTheWorkingJurisdiction.includes(target)
         const inside = !parentArea || (feature.geometry !== null && booleanIntersects(feature.geometry, parentArea))
         if (parentCode && !properties.parent && takesParent && inside) properties.parent = parentCode
       }

@@ -1,10 +1,17 @@
 import type { Api } from '../api/client.js'
 import type { ZoneFeature, ZoneInput } from '../api/types.js'
+import {
+  applyDutyChange, applyImport, applyImportUndo, applyRouteChange, type DutyChange, type ImportRequest, type ImportUndo, type RouteChange,
+} from './operations.js'
+
+export type { DutyChange, ImportRequest, ImportUndo, RouteChange }
 
 /**
  * Every edit is a transaction: zones to put (create when there is no id, update otherwise, with
- * the version the planner saw) and zones to delete, with a note for the history. Applying one
- * gives back its inverse, which is what undo applies; undoing that gives redo.
+ * the version the planner saw) and zones to delete, with a note for the history; and the other
+ * writes (edits/operations.ts): duties given or ended, category routes set or removed, imports
+ * and their taking back. Applying one gives back its inverse, which is what undo applies;
+ * undoing that gives redo.
  */
 export interface ZonePut {
   id?: number
@@ -23,6 +30,10 @@ export interface Transaction {
   note: string
   put: ZonePut[]
   delete: ZoneDelete[]
+  assign?: DutyChange[]
+  route?: RouteChange[]
+  import?: ImportRequest[]
+  unimport?: ImportUndo[]
 }
 
 export interface Applied {
@@ -30,6 +41,9 @@ export interface Applied {
   created: ZoneFeature[]
   updated: ZoneFeature[]
   deletedIds: number[]
+  /** Zones the transaction's imports made, and the engine's counts for each import. */
+  imported: ZoneFeature[]
+  importCounts: Record<string, number>[]
 }
 
 /** What a zone feature looks like as an input again (to recreate or restore it). */
@@ -55,17 +69,26 @@ async function storedAt(api: Api, before: (id: number) => Promise<ZoneFeature>, 
   return version === undefined || old.properties.version === version ? old : api.getZone(id)
 }
 
+const isEmpty = (t: Transaction) =>
+  !t.put.length && !t.delete.length && !t.assign?.length && !t.route?.length && !t.import?.length && !t.unimport?.length
+
 /**
- * Applies a transaction through the engine: deletes, then updates, then creates, so that a
- * replaced zone's code is free again. If a step fails, the steps already done are undone before
- * the error is passed on, so that nothing is left half-written.
+ * Applies a transaction through the engine: imports taken back, deletes, updates, creates (so
+ * that a replaced zone's code is free again), then imports, duties and routes, which may name the
+ * zones just made. If a step fails, the steps already done are undone before the error is passed
+ * on, so that nothing is left half-written.
  */
 export async function applyTransaction(api: Api, transaction: Transaction, before: (id: number) => Promise<ZoneFeature>): Promise<Applied> {
-  const inverse: Transaction = { note: transaction.note, put: [], delete: [] }
+  const inverse: Required<Transaction> = { note: transaction.note, put: [], delete: [], assign: [], route: [], import: [], unimport: [] }
   const created: ZoneFeature[] = []
   const updated: ZoneFeature[] = []
   const deletedIds: number[] = []
+  const imported: ZoneFeature[] = []
+  const importCounts: Record<string, number>[] = []
   try {
+    for (const undo of transaction.unimport ?? []) {
+      inverse.import.unshift(...(await applyImportUndo(api, undo, (id) => deletedIds.push(id))))
+    }
     for (const removal of transaction.delete) {
       const old = await storedAt(api, before, removal.id, removal.version)
       await api.deleteZone(removal.id, removal.version)
@@ -89,8 +112,16 @@ export async function applyTransaction(api: Api, transaction: Transaction, befor
         created.push({ ...result, properties: { ...result.properties, merchant: { name: put.merchant.name, phone: put.merchant.phone ?? null } } })
       } else created.push(result)
     }
+    for (const request of transaction.import ?? []) {
+      const { undo, made, counts } = await applyImport(api, request)
+      inverse.unimport.unshift(undo)
+      imported.push(...made)
+      importCounts.push(counts)
+    }
+    for (const change of transaction.assign ?? []) inverse.assign.unshift(await applyDutyChange(api, change))
+    for (const change of transaction.route ?? []) inverse.route.unshift(await applyRouteChange(api, change))
   } catch (error) {
-    if (inverse.put.length || inverse.delete.length) {
+    if (!isEmpty(inverse)) {
       try {
         await applyTransaction(api, inverse, before)
       } catch {
@@ -99,7 +130,7 @@ export async function applyTransaction(api: Api, transaction: Transaction, befor
     }
     throw error
   }
-  return { inverse, created, updated, deletedIds }
+  return { inverse, created, updated, deletedIds, imported, importCounts }
 }
 
 /** Undo and redo stacks of applied transactions. */

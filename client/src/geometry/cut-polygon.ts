@@ -1,6 +1,7 @@
 import { booleanPointInPolygon, feature, featureCollection, intersect, lineString, pointOnFeature, polygonize } from '@turf/turf'
 import { nodeLines } from './node-lines.js'
 import { fail, ok, partsOf, ringsOf, type Areal, type Outcome, type Polygon, type Position } from './types.js'
+import { DRAWING_REASONS } from './drawing-reasons.js'
 
 /**
  * Cuts a polygon along lines (a drawn cut, or street centre lines): the pieces are the faces of the
@@ -8,13 +9,13 @@ import { fail, ok, partsOf, ringsOf, type Areal, type Outcome, type Polygon, typ
  * share their cut edge vertex for vertex, so they leave no sliver between them.
  */
 export function cutPolygon(area: Areal, cuts: Position[][]): Outcome<Polygon[]> {
-  if (cuts.length === 0) return fail(CUT_REASONS.noLine)
+  if (cuts.length === 0) return fail(DRAWING_REASONS.cutNeedsALine)
   const edges = nodeLines([...ringsOf(area), ...cuts])
   let faces: Polygon[]
   try {
     faces = polygonize(featureCollection(edges.map((edge) => lineString(edge)))).features.map((f) => f.geometry)
   } catch {
-    return fail(CUT_REASONS.couldNotCut)
+    return fail(DRAWING_REASONS.cutFailed)
   }
   let inside = faces.filter((face) => booleanPointInPolygon(pointOnFeature(face), area))
   // The polygonizer gives faces without holes; a hole of the original is taken back out.
@@ -26,12 +27,7 @@ export function cutPolygon(area: Areal, cuts: Position[][]): Outcome<Polygon[]> 
       return g.type === 'Polygon' ? [g] : g.coordinates.map((coordinates) => ({ type: 'Polygon' as const, coordinates }))
     })
   }
-  if (inside.length < 2) return fail(CUT_REASONS.doesNotCross)
+  if (inside.length < 2) return fail(DRAWING_REASONS.cutDoesNotCross)
   return ok(inside)
 }
 
-export const CUT_REASONS = {
-  noLine: 'cut_needs_a_line',
-  doesNotCross: 'cut_does_not_cross',
-  couldNotCut: 'cut_failed',
-} as const

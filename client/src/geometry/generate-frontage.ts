@@ -1,5 +1,6 @@
 import { bearing, destination, difference, feature, featureCollection, nearestPointOnLine, point, lineString, union } from '@turf/turf'
 import { fail, ok, linesOf, type Areal, type Linear, type Outcome, type Position } from './types.js'
+import { DRAWING_REASONS } from './drawing-reasons.js'
 
 export interface FrontageInput {
   /** Where the shop's door is. */
@@ -20,7 +21,7 @@ export interface FrontageInput {
  * already own.
  */
 export function generateFrontage(input: FrontageInput): Outcome<Areal> {
-  if (!(input.frontageWidthM > 0) || !(input.streetWidthM > 0)) return fail(FRONTAGE_REASONS.badWidth)
+  if (!(input.frontageWidthM > 0) || !(input.streetWidthM > 0)) return fail(DRAWING_REASONS.widthMustBePositive)
   const doorPoint = point(input.door)
   let best: { position: Position; distanceM: number; line: Position[]; index: number } | null = null
   for (const line of linesOf(input.street)) {
@@ -29,11 +30,11 @@ export function generateFrontage(input: FrontageInput): Outcome<Areal> {
       best = { position: nearest.geometry.coordinates, distanceM: nearest.properties.dist, line, index: nearest.properties.index }
     }
   }
-  if (!best) return fail(FRONTAGE_REASONS.noStreet)
+  if (!best) return fail(DRAWING_REASONS.noStreetNearby)
   const halfWidth = input.streetWidthM / 2
   const depthM = best.distanceM - halfWidth
-  if (depthM < 0.5) return fail(FRONTAGE_REASONS.doorOnStreet)
-  if (depthM > 100) return fail(FRONTAGE_REASONS.doorTooFar)
+  if (depthM < 0.5) return fail(DRAWING_REASONS.doorIsOnTheStreet)
+  if (depthM > 100) return fail(DRAWING_REASONS.doorTooFarFromStreet)
 
   const a = best.line[Math.min(best.index, best.line.length - 2)]!
   const b = best.line[Math.min(best.index, best.line.length - 2) + 1]!
@@ -55,14 +56,7 @@ export function generateFrontage(input: FrontageInput): Outcome<Areal> {
     : union(featureCollection(neighbours.map((n) => feature(n))))
   if (!taken) return ok(strip)
   const remaining = difference(featureCollection([feature(strip), taken]))
-  if (!remaining) return fail(FRONTAGE_REASONS.alreadyOwned)
+  if (!remaining) return fail(DRAWING_REASONS.stripAlreadyOwnedByNeighbours)
   return ok(remaining.geometry)
 }
 
-export const FRONTAGE_REASONS = {
-  badWidth: 'width_must_be_positive',
-  noStreet: 'no_street_nearby',
-  doorOnStreet: 'door_is_on_the_street',
-  doorTooFar: 'door_too_far_from_street',
-  alreadyOwned: 'strip_already_owned_by_neighbours',
-} as const

@@ -2,6 +2,7 @@ import { area, difference, feature, featureCollection, intersect, lineString, po
 import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import { generateFrontage } from './generate-frontage.js'
 import { linesOf, type Areal, type Linear, type Position } from './types.js'
+import { DRAWING_REASONS, type DrawingReason } from './drawing-reasons.js'
 
 export interface ShopDoor<K> {
   key: K
@@ -39,9 +40,9 @@ const MIN_STRIP_M2 = 1
  * other so that neighbours do not overlap: where two strips overlap, the overlap is split along
  * the line half-way between the two doors, each shop keeping the half on its own side.
  */
-export function generateFrontagesFromShops<K, S>(input: FrontagesInput<K, S>): { strips: GeneratedStrip<K, S>[]; problems: { key: K; reason: string }[] } {
+export function generateFrontagesFromShops<K, S>(input: FrontagesInput<K, S>): { strips: GeneratedStrip<K, S>[]; problems: { key: K; reason: DrawingReason }[] } {
   const maxDistanceM = input.maxDistanceM ?? 120
-  const problems: { key: K; reason: string }[] = []
+  const problems: { key: K; reason: DrawingReason }[] = []
   const existing = input.existing ?? []
   const taken = existing.length === 0 ? null : existing.length === 1 ? feature(existing[0]!) : union(featureCollection(existing.map((g) => feature(g))))
 
@@ -49,7 +50,7 @@ export function generateFrontagesFromShops<K, S>(input: FrontagesInput<K, S>): {
   for (const shop of input.shops) {
     const nearest = nearestStreet(input.streets, shop.door)
     if (!nearest || nearest.distanceM > maxDistanceM) {
-      problems.push({ key: shop.key, reason: 'no_street_nearby' })
+      problems.push({ key: shop.key, reason: DRAWING_REASONS.noStreetNearby })
       continue
     }
     const strip = generateFrontage({ door: shop.door, street: nearest.line.geometry, streetWidthM: nearest.line.widthM, frontageWidthM: shop.widthM })
@@ -63,7 +64,7 @@ export function generateFrontagesFromShops<K, S>(input: FrontagesInput<K, S>): {
       geometry = left ? despike(left) : null
     }
     if (!geometry || area(geometry) < MIN_STRIP_M2) {
-      problems.push({ key: shop.key, reason: 'strip_already_owned_by_neighbours' })
+      problems.push({ key: shop.key, reason: DRAWING_REASONS.stripAlreadyOwnedByNeighbours })
       continue
     }
     raw.push({ key: shop.key, door: shop.door, street: nearest.line.street, geometry })
@@ -92,7 +93,7 @@ export function generateFrontagesFromShops<K, S>(input: FrontagesInput<K, S>): {
   const strips: GeneratedStrip<K, S>[] = []
   for (const strip of clipped) {
     if (!strip.geometry || area(strip.geometry) < MIN_STRIP_M2) {
-      problems.push({ key: strip.key, reason: 'strip_already_owned_by_neighbours' })
+      problems.push({ key: strip.key, reason: DRAWING_REASONS.stripAlreadyOwnedByNeighbours })
       continue
     }
     strips.push({ key: strip.key, street: strip.street, geometry: dropSlivers(strip.geometry) })

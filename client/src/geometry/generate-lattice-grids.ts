@@ -1,5 +1,6 @@
 import { area, bbox, distance, feature, featureCollection, intersect } from '@turf/turf'
 import { fail, ok, type Areal, type Outcome } from './types.js'
+import { DRAWING_REASONS } from './drawing-reasons.js'
 
 /**
  * Cuts a jurisdiction into `count` grids laid out as a lattice clipped to its boundary: rows of
@@ -8,11 +9,11 @@ import { fail, ok, type Areal, type Outcome } from './types.js'
  * Neighbouring cells are cut by the same parallel or meridian, so their edges coincide.
  */
 export function generateLatticeGrids(boundary: Areal, count = 16): Outcome<Areal[]> {
-  if (!Number.isInteger(count) || count < 1 || count > 400) return fail(LATTICE_REASONS.badCount)
+  if (!Number.isInteger(count) || count < 1 || count > 400) return fail(DRAWING_REASONS.gridCountOutOfRange)
   const [west, south, east, north] = bbox(boundary)
   const widthM = distance([west, (south + north) / 2], [east, (south + north) / 2], { units: 'meters' })
   const heightM = distance([west, south], [west, north], { units: 'meters' })
-  if (widthM <= 0 || heightM <= 0) return fail(LATTICE_REASONS.emptyBoundary)
+  if (widthM <= 0 || heightM <= 0) return fail(DRAWING_REASONS.boundaryIsEmpty)
   const rows = Math.max(1, Math.min(count, Math.round(Math.sqrt((count * heightM) / widthM))))
   const cellsInRow = Array.from({ length: rows }, (_, row) => Math.floor(count / rows) + (row < count % rows ? 1 : 0))
   const total = area(boundary)
@@ -43,14 +44,10 @@ export function generateLatticeGrids(boundary: Areal, count = 16): Outcome<Areal
       left = right
     }
   })
-  if (cells.length === 0) return fail(LATTICE_REASONS.emptyBoundary)
+  if (cells.length === 0) return fail(DRAWING_REASONS.boundaryIsEmpty)
   return ok(cells)
 }
 
-export const LATTICE_REASONS = {
-  badCount: 'grid_count_out_of_range',
-  emptyBoundary: 'boundary_is_empty',
-} as const
 
 function clip(area: Areal, west: number, south: number, east: number, north: number): Areal | null {
   const box: Areal = { type: 'Polygon', coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]] }

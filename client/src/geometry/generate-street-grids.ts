@@ -3,6 +3,7 @@ import { cutPolygon } from './cut-polygon.js'
 import { generateLatticeGrids } from './generate-lattice-grids.js'
 import { keyOf } from './node-lines.js'
 import { fail, ok, type Areal, type Outcome, type Polygon, type Position } from './types.js'
+import { DRAWING_REASONS } from './drawing-reasons.js'
 
 /**
  * Cuts a jurisdiction into `count` grids along its streets: the blocks bounded by street centre
@@ -11,7 +12,7 @@ import { fail, ok, type Areal, type Outcome, type Polygon, type Position } from 
  * blocks than grids, the largest grid is halved as a lattice would.
  */
 export function generateStreetGrids(boundary: Areal, streets: Position[][], count = 16): Outcome<Areal[]> {
-  if (!Number.isInteger(count) || count < 1 || count > 400) return fail(STREET_GRID_REASONS.badCount)
+  if (!Number.isInteger(count) || count < 1 || count > 400) return fail(DRAWING_REASONS.gridCountOutOfRange)
   const cut = streets.length ? cutPolygon(boundary, streets) : null
   const blocks: Polygon[] = cut?.valid ? cut.value : splitToPolygons(boundary)
 
@@ -54,14 +55,10 @@ export function generateStreetGrids(boundary: Areal, streets: Position[][], coun
     if (!halves.valid || halves.value.length < 2) break
     grids = [...halves.value, ...grids.slice(1)]
   }
-  if (grids.length !== count) return fail(STREET_GRID_REASONS.couldNotReachCount)
+  if (grids.length !== count) return fail(DRAWING_REASONS.couldNotMakeThatManyGrids)
   return ok(grids)
 }
 
-export const STREET_GRID_REASONS = {
-  badCount: 'grid_count_out_of_range',
-  couldNotReachCount: 'could_not_make_that_many_grids',
-} as const
 
 interface Group {
   blocks: number[]

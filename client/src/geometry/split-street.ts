@@ -1,5 +1,6 @@
 import { distance, nearestPointOnLine, point, lineString } from '@turf/turf'
 import { fail, ok, type LineString, type Outcome, type Position } from './types.js'
+import { DRAWING_REASONS } from './drawing-reasons.js'
 
 /**
  * Splits a street's centre line into segments at the clicked points. Each point is moved onto the
@@ -15,7 +16,7 @@ export function splitStreet(
   const toleranceM = options.toleranceM ?? 30
   const minSegmentM = options.minSegmentM ?? 1
   const line = street.coordinates
-  if (line.length < 2) return fail(SPLIT_REASONS.notALine)
+  if (line.length < 2) return fail(DRAWING_REASONS.streetHasNoLine)
   const cumulative = [0]
   for (let i = 1; i < line.length; i++) cumulative.push(cumulative[i - 1]! + metres(line[i - 1]!, line[i]!))
   const total = cumulative[cumulative.length - 1]!
@@ -23,7 +24,7 @@ export function splitStreet(
   const stops: { at: number; index: number; position: Position }[] = []
   for (const clicked of points) {
     const nearest = nearestPointOnLine(lineString(line), point(clicked), { units: 'meters' })
-    if (nearest.properties.dist > toleranceM) return fail(SPLIT_REASONS.pointOffStreet)
+    if (nearest.properties.dist > toleranceM) return fail(DRAWING_REASONS.pointNotOnStreet)
     const index = Math.min(nearest.properties.index, line.length - 2)
     const a = line[index]!
     const b = line[index + 1]!
@@ -37,7 +38,7 @@ export function splitStreet(
     const previous = kept.length ? kept[kept.length - 1]!.at : 0
     if (stop.at - previous >= minSegmentM && total - stop.at >= minSegmentM) kept.push(stop)
   }
-  if (kept.length === 0) return fail(SPLIT_REASONS.noUsablePoint)
+  if (kept.length === 0) return fail(DRAWING_REASONS.splitPointAtStreetEnd)
 
   const segments: LineString[] = []
   let current: Position[] = [line[0]!]
@@ -55,11 +56,6 @@ export function splitStreet(
   return ok(segments)
 }
 
-export const SPLIT_REASONS = {
-  notALine: 'street_has_no_line',
-  pointOffStreet: 'point_not_on_street',
-  noUsablePoint: 'split_point_at_street_end',
-} as const
 
 function metres(a: Position, b: Position): number {
   return distance(a, b, { units: 'meters' })

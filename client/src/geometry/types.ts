@@ -1,14 +1,15 @@
 import type { LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson'
+import type { DrawingReason } from './drawing-reasons.js'
 
 export type { LineString, MultiLineString, MultiPolygon, Polygon, Position }
 export type Areal = Polygon | MultiPolygon
 export type Linear = LineString | MultiLineString
 
 /** What a geometry verb answers when it cannot do its job: a value, never a throw. */
-export type Outcome<T> = { valid: true; value: T } | { valid: false; reason: string }
+export type Outcome<T> = { valid: true; value: T } | { valid: false; reason: DrawingReason }
 
 export const ok = <T>(value: T): Outcome<T> => ({ valid: true, value })
-export const fail = <T>(reason: string): Outcome<T> => ({ valid: false, reason })
+export const fail = <T>(reason: DrawingReason): Outcome<T> => ({ valid: false, reason })
 
 /** Every ring (outer and holes) of a polygon or multipolygon. */
 export function ringsOf(geometry: Areal): Position[][] {

@@ -1,3 +1,4 @@
+import { kindMessages } from '../kinds/zone-kinds.js'
 import type { MessageKey } from './zh.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
@@ -21,13 +22,8 @@ export const en: Record<MessageKey, string> = {
   saving: 'Saving…',
   saved: 'Saved',
 
-  'kind.district': 'District',
-  'kind.subdistrict': 'Sub-district',
-  'kind.community': 'Community',
-  'kind.grid': 'Unit grid',
-  'kind.street': 'Street',
-  'kind.segment': 'Segment',
-  'kind.frontage': 'Frontage',
+  // The kinds' names come from the zone kind table, so a new kind needs no label here.
+  ...kindMessages('en'),
   'kind.category': 'Problem category',
 
   'duty.chief': 'Chief',
@@ -224,9 +220,25 @@ export const en: Record<MessageKey, string> = {
   'shopReason.not_a_point': 'not a point',
   'shopReason.unreadable': 'unreadable',
   'shopReason.empty': 'no data',
-  'shopReason.no_street_nearby': 'no street nearby',
-  'shopReason.door_is_on_the_street': 'the door is on the street itself',
-  'shopReason.door_too_far_from_street': 'the door is too far from the street',
-  'shopReason.strip_already_owned_by_neighbours': 'the strip is already owned by neighbours',
-  'shopReason.width_must_be_positive': 'width must be positive',
+  // Why a drawing could not be done (geometry/drawing-reasons.ts); the status bar shows these, never the code.
+  'reason.too_few_points': 'Too few points: keep adding vertices',
+  'reason.self_intersecting': 'The shape crosses itself: move a vertex',
+  'reason.too_small': 'The shape is too small',
+  'reason.cut_needs_a_line': 'Draw a cutting line first',
+  'reason.cut_does_not_cross': 'The cutting line must cross the grid from edge to edge',
+  'reason.cut_failed': 'The grid could not be cut along this line',
+  'reason.street_has_no_line': 'Click a street or segment first',
+  'reason.point_not_on_street': 'The split point is not on the street',
+  'reason.split_point_at_street_end': 'A split point cannot be at the end of the street',
+  'reason.merge_needs_two_grids': 'Pick at least two neighbouring grids',
+  'reason.grids_do_not_touch': 'The chosen grids do not touch',
+  'reason.grid_count_out_of_range': 'The grid count must be 1–400',
+  'reason.boundary_is_empty': 'The boundary is empty',
+  'reason.could_not_make_that_many_grids': 'Could not make that many grids along the streets',
+  'reason.width_must_be_positive': 'width must be positive',
+  'reason.no_street_nearby': 'no street nearby',
+  'reason.door_is_on_the_street': 'the door is on the street itself',
+  'reason.door_too_far_from_street': 'the door is too far from the street',
+  'reason.strip_already_owned_by_neighbours': 'the strip is already owned by neighbours',
+  'reason.unknown': 'This could not be done',
 }

@@ -1,3 +1,5 @@
+import { kindMessages } from '../kinds/zone-kinds.js'
+
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
   appTitle: '街长',
@@ -19,13 +21,8 @@ export const zh = {
   saving: '保存中…',
   saved: '已保存',
 
-  'kind.district': '区/县',
-  'kind.subdistrict': '街道/乡镇',
-  'kind.community': '社区/村',
-  'kind.grid': '单元网格',
-  'kind.street': '街巷',
-  'kind.segment': '路段',
-  'kind.frontage': '门前三包',
+  // The kinds' names come from the zone kind table, so a new kind needs no label here.
+  ...kindMessages('zh'),
   // An unassigned finding about a problem category rather than a zone (coverage audit).
   'kind.category': '问题类别',
 
@@ -223,11 +220,27 @@ export const zh = {
   'shopReason.not_a_point': '不是点要素',
   'shopReason.unreadable': '无法读取',
   'shopReason.empty': '没有数据',
-  'shopReason.no_street_nearby': '附近没有街巷',
-  'shopReason.door_is_on_the_street': '门口位于街巷路面上',
-  'shopReason.door_too_far_from_street': '门口离街巷过远',
-  'shopReason.strip_already_owned_by_neighbours': '三包区已被相邻商户占满',
-  'shopReason.width_must_be_positive': '宽度须大于 0',
+  // Why a drawing could not be done (geometry/drawing-reasons.ts); the status bar shows these, never the code.
+  'reason.too_few_points': '点数不足，请继续添加顶点',
+  'reason.self_intersecting': '图形自相交，请调整顶点',
+  'reason.too_small': '图形过小',
+  'reason.cut_needs_a_line': '请先画出切割线',
+  'reason.cut_does_not_cross': '切割线须完整穿过网格',
+  'reason.cut_failed': '无法沿此线切分网格',
+  'reason.street_has_no_line': '请先点击一条街巷或路段',
+  'reason.point_not_on_street': '分段点不在街巷上',
+  'reason.split_point_at_street_end': '分段点不能位于街巷端点',
+  'reason.merge_needs_two_grids': '请至少选择两个相邻网格',
+  'reason.grids_do_not_touch': '所选网格互不相邻',
+  'reason.grid_count_out_of_range': '网格数须在 1–400 之间',
+  'reason.boundary_is_empty': '辖区范围为空',
+  'reason.could_not_make_that_many_grids': '无法沿街巷划分出这么多网格',
+  'reason.width_must_be_positive': '宽度须大于 0',
+  'reason.no_street_nearby': '附近没有街巷',
+  'reason.door_is_on_the_street': '门口位于街巷路面上',
+  'reason.door_too_far_from_street': '门口离街巷过远',
+  'reason.strip_already_owned_by_neighbours': '三包区已被相邻商户占满',
+  'reason.unknown': '无法完成此操作',
 } as const
 
 export type MessageKey = keyof typeof zh

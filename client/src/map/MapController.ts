@@ -3,6 +3,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { bbox } from '@turf/turf'
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson'
 import type { CoverageReport, ZoneFeature } from '../api/types.js'
+import { chainKinds, isJurisdictionKind, isZoneKind } from '../kinds/zone-kinds.js'
 import { baseStyle, chiefColour, LOCAL_IDEOGRAPH_FONT, PICKABLE_LAYERS } from './style.js'
 
 maplibregl.setWorkerUrl(workerUrl)
@@ -168,10 +169,11 @@ export class MapController {
     const box: [maplibregl.PointLike, maplibregl.PointLike] = [[point.x - 3, point.y - 3], [point.x + 3, point.y + 3]]
     const hits = this.map.queryRenderedFeatures(box, { layers: [...PICKABLE_LAYERS] })
     const rank = (layer: string) => PICKABLE_LAYERS.indexOf(layer as (typeof PICKABLE_LAYERS)[number])
-    const kindRank: Record<string, number> = { district: 3, subdistrict: 2, community: 1 }
+    // Within one layer the more specific kind first: a community before its sub-district.
+    const kindRank = (kind: string) => (isZoneKind(kind) ? chainKinds.indexOf(kind) : chainKinds.length)
     const sorted = hits
       .map((hit) => ({ id: Number(hit.properties.id), layer: hit.layer.id, kind: String(hit.properties.kind) }))
-      .sort((a, b) => rank(a.layer) - rank(b.layer) || (kindRank[a.kind] ?? 0) - (kindRank[b.kind] ?? 0))
+      .sort((a, b) => rank(a.layer) - rank(b.layer) || kindRank(a.kind) - kindRank(b.kind))
     return [...new Set(sorted.map((hit) => hit.id))]
   }
 
@@ -193,7 +195,7 @@ export class MapController {
 }
 
 function isJurisdiction(zone: ZoneFeature | undefined): boolean {
-  return Boolean(zone && ['district', 'subdistrict', 'community'].includes(zone.properties.kind))
+  return Boolean(zone && isJurisdictionKind(zone.properties.kind))
 }
 
 function pointFeature(position: Position): Feature {

@@ -1,4 +1,5 @@
-import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl'
+import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl'
+import { isOwnerKind, jurisdictionKinds, kindsDrawnAs, labelledJurisdictionKinds, wholeLineKinds, zoneKinds, zoneKindTable, type ZoneKind } from '../kinds/zone-kinds.js'
 
 /**
  * The app's own base style: a plain background and our GeoJSON layers, no remote sprite and no
@@ -11,7 +12,7 @@ export const LOCAL_IDEOGRAPH_FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Micros
 
 export const COLOURS = {
   background: '#f3f1ec',
-  jurisdiction: '#5d4037',
+  jurisdiction: zoneKindTable[jurisdictionKinds[0]!].map.colour,
   noChief: '#9e9e9e',
   gap: '#e53935',
   overlap: '#fb8c00',
@@ -32,7 +33,36 @@ export function chiefColour(name: string | null | undefined): string {
   return CHIEF_PALETTE[hash % CHIEF_PALETTE.length]!
 }
 
-const kindIs = (...kinds: string[]): ExpressionSpecification => ['in', ['get', 'kind'], ['literal', kinds]]
+const kindIs = (kinds: readonly ZoneKind[]): ExpressionSpecification => ['in', ['get', 'kind'], ['literal', [...kinds]]]
+/** A per-kind value from the table, as a `match` on the feature's kind. */
+function byKind<T extends number | string>(kinds: readonly ZoneKind[], value: (kind: ZoneKind) => T, otherwise: T): ExpressionSpecification | T {
+  if (kinds.length === 0) return otherwise
+  return ['match', ['get', 'kind'], ...kinds.flatMap((kind) => [kind, value(kind)]), otherwise] as unknown as ExpressionSpecification
+}
+const lineWidth = (kind: ZoneKind) => zoneKindTable[kind].map.lineWidth ?? 1
+
+const boundaryKinds = kindsDrawnAs('boundary')
+const cellKinds = kindsDrawnAs('cell')
+const stripKinds = kindsDrawnAs('strip')
+const ownerAreaKinds = zoneKinds.filter((kind) => isOwnerKind(kind) && zoneKindTable[kind].geometry === 'area')
+
+/** One layer per line kind, named `<kind>-line`; the kinds parts belong to are drawn under their parts. */
+function lineLayers(): LayerSpecification[] {
+  return [...kindsDrawnAs('band'), ...kindsDrawnAs('part')].map((kind): LayerSpecification => {
+    const band = kindsDrawnAs('band').includes(kind)
+    const widthAtStreetLevel = zoneKindTable[kind].map.nearLineWidth ?? lineWidth(kind)
+    return {
+      id: `${kind}-line`, type: 'line', source: 'zones', filter: kindIs([kind]),
+      layout: { 'line-cap': band ? 'round' : 'butt', 'line-join': 'round' },
+      paint: {
+        'line-color': ['get', 'colour'],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 12, lineWidth(kind), 17, widthAtStreetLevel],
+        ...(band ? { 'line-opacity': 0.7 } : {}),
+      },
+    }
+  })
+}
+
 const empty = { type: 'FeatureCollection' as const, features: [] }
 
 export function baseStyle(basemapTiles: string | null): StyleSpecification {
@@ -52,43 +82,34 @@ export function baseStyle(basemapTiles: string | null): StyleSpecification {
       { id: 'background', type: 'background', paint: { 'background-color': COLOURS.background } },
       ...(basemapTiles ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap', paint: { 'raster-opacity': 0.6 } }] : []),
       {
-        id: 'jurisdiction-fill', type: 'fill', source: 'zones', filter: kindIs('district', 'subdistrict', 'community'),
+        id: 'jurisdiction-fill', type: 'fill', source: 'zones', filter: kindIs(boundaryKinds),
         paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 },
       },
       {
-        id: 'grid-fill', type: 'fill', source: 'zones', filter: kindIs('grid'),
+        id: 'grid-fill', type: 'fill', source: 'zones', filter: kindIs(cellKinds),
         paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.14 },
       },
       {
-        id: 'no-chief-hatch', type: 'fill', source: 'zones', filter: ['all', kindIs('grid', 'frontage'), ['!', ['get', 'has_chief']]],
+        id: 'no-chief-hatch', type: 'fill', source: 'zones', filter: ['all', kindIs(ownerAreaKinds), ['!', ['get', 'has_chief']]],
         paint: { 'fill-pattern': 'hatch' },
       },
       {
-        id: 'grid-line', type: 'line', source: 'zones', filter: kindIs('grid'),
-        paint: { 'line-color': ['get', 'colour'], 'line-width': 1.2 },
+        id: 'grid-line', type: 'line', source: 'zones', filter: kindIs(cellKinds),
+        paint: { 'line-color': ['get', 'colour'], 'line-width': byKind(cellKinds, lineWidth, 1) },
       },
       {
-        id: 'jurisdiction-line', type: 'line', source: 'zones', filter: kindIs('district', 'subdistrict', 'community'),
+        id: 'jurisdiction-line', type: 'line', source: 'zones', filter: kindIs(boundaryKinds),
         paint: {
-          'line-color': COLOURS.jurisdiction,
-          'line-width': ['match', ['get', 'kind'], 'district', 3, 'subdistrict', 2.5, 1.5],
+          'line-color': byKind<string>(boundaryKinds, (kind) => zoneKindTable[kind].map.colour, COLOURS.jurisdiction),
+          'line-width': byKind(boundaryKinds, lineWidth, 1),
           'line-dasharray': [4, 2],
         },
       },
       {
-        id: 'frontage-fill', type: 'fill', source: 'zones', filter: kindIs('frontage'),
+        id: 'frontage-fill', type: 'fill', source: 'zones', filter: kindIs(stripKinds),
         paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.55, 'fill-outline-color': '#5d4037' },
       },
-      {
-        id: 'street-line', type: 'line', source: 'zones', filter: kindIs('street'),
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: { 'line-color': ['get', 'colour'], 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 2, 17, 8], 'line-opacity': 0.7 },
-      },
-      {
-        id: 'segment-line', type: 'line', source: 'zones', filter: kindIs('segment'),
-        layout: { 'line-cap': 'butt', 'line-join': 'round' },
-        paint: { 'line-color': ['get', 'colour'], 'line-width': ['interpolate', ['linear'], ['zoom'], 12, 3, 17, 10] },
-      },
+      ...lineLayers(),
       { id: 'gap-fill', type: 'fill', source: 'coverage', filter: ['==', ['get', 'defect'], 'gap'], paint: { 'fill-color': COLOURS.gap, 'fill-opacity': 0.55 } },
       { id: 'overlap-fill', type: 'fill', source: 'coverage', filter: ['==', ['get', 'defect'], 'overlap'], paint: { 'fill-color': COLOURS.overlap, 'fill-opacity': 0.65 } },
       { id: 'spill-fill', type: 'fill', source: 'coverage', filter: ['==', ['get', 'defect'], 'spill'], paint: { 'fill-color': COLOURS.spill, 'fill-opacity': 0.5 } },
@@ -122,20 +143,21 @@ export function baseStyle(basemapTiles: string | null): StyleSpecification {
         paint: { 'circle-radius': 4, 'circle-color': '#fff', 'circle-stroke-color': COLOURS.draft, 'circle-stroke-width': 2 },
       },
       {
-        id: 'grid-label', type: 'symbol', source: 'zones', filter: kindIs('grid'),
+        id: 'grid-label', type: 'symbol', source: 'zones', filter: kindIs(cellKinds),
         minzoom: 13,
         layout: { 'text-field': ['get', 'code'], 'text-font': LABEL_FONT, 'text-size': 11, 'text-allow-overlap': false },
         paint: { 'text-color': '#37474f', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
       },
       {
-        id: 'street-label', type: 'symbol', source: 'zones', filter: kindIs('street'),
+        id: 'street-label', type: 'symbol', source: 'zones', filter: kindIs(wholeLineKinds),
         layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': LABEL_FONT, 'text-size': 12 },
         paint: { 'text-color': '#263238', 'text-halo-color': '#fff', 'text-halo-width': 2 },
       },
       {
-        id: 'jurisdiction-label', type: 'symbol', source: 'zones', filter: kindIs('subdistrict', 'community'),
+        id: 'jurisdiction-label', type: 'symbol', source: 'zones', filter: kindIs(labelledJurisdictionKinds),
         maxzoom: 15,
-        layout: { 'text-field': ['get', 'name'], 'text-font': LABEL_FONT, 'text-size': ['match', ['get', 'kind'], 'subdistrict', 16, 13] },
+        // The highest level named on the map in large type, the levels below it smaller.
+        layout: { 'text-field': ['get', 'name'], 'text-font': LABEL_FONT, 'text-size': byKind(labelledJurisdictionKinds.slice(0, 1), () => 16, 13) },
         paint: { 'text-color': COLOURS.jurisdiction, 'text-halo-color': '#fff', 'text-halo-width': 2 },
       },
       {

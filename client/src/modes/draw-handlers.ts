@@ -1,8 +1,11 @@
 import type { Position } from 'geojson'
 import type { ZoneFeature } from '../api/types.js'
 import { validateLineDraft, validatePolygonDraft } from '../edits/validate.js'
+import { DRAWING_REASONS } from '../geometry/drawing-reasons.js'
 import { generateFrontage } from '../geometry/generate-frontage.js'
+import { reasonText } from '../i18n/reason-text.js'
 import { snapPosition } from '../geometry/snap-position.js'
+import { jurisdictionKindsBySpecificity, snapKindsFor } from '../kinds/zone-kinds.js'
 import { isAreal } from './zone-helpers.js'
 import { centreOf, containingZone, nearestLineZone, nextChildCode, snapTargets } from './zone-helpers.js'
 import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } from './modes.js'
@@ -10,13 +13,13 @@ import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } fr
 const SNAP_M = 6
 
 /** Polygon drawing shared by grids and hand-drawn frontages: click, snap, finish. */
-function polygonDrawing(finish: (context: ModeContext, ring: Position[]) => Promise<void>, snapKinds: ZoneFeature['properties']['kind'][]): Handlers {
+function polygonDrawing(finish: (context: ModeContext, ring: Position[]) => Promise<void>, snapKinds: readonly ZoneFeature['properties']['kind'][]): Handlers {
   const redraw = (context: ModeContext) => context.redraw(draftFeatures(context.draft.points, true))
   const done = (context: ModeContext) => {
     const points = context.draft.points
     const validation = validatePolygonDraft(points)
     if (!validation.valid) {
-      context.notify(validation.reason, 'error')
+      context.notify(reasonText(context.t, validation.reason), 'error')
       return
     }
     const ring = [...points]
@@ -64,7 +67,7 @@ function samePlace(a: Position, b: Position): boolean {
 export const drawGridHandlers = polygonDrawing(async (context, ring) => {
   const zones = context.zones()
   const geometry = { type: 'Polygon' as const, coordinates: [[...ring, ring[0]!]] }
-  const community = containingZone(zones, centreOf(geometry), ['community', 'subdistrict'])
+  const community = containingZone(zones, centreOf(geometry), jurisdictionKindsBySpecificity)
   const prefix = community?.properties.code ?? 'GRID-'
   const code = nextChildCode(zones, 'grid', prefix)
   const applied = await context.commit({
@@ -73,7 +76,7 @@ export const drawGridHandlers = polygonDrawing(async (context, ring) => {
     delete: [],
   })
   if (applied?.created[0]) context.select(applied.created[0].id)
-}, ['grid', 'community', 'subdistrict', 'street', 'segment'])
+}, snapKindsFor('grid'))
 
 export const drawFrontageHandlers = polygonDrawing(async (context, ring) => {
   const zones = context.zones()
@@ -87,12 +90,12 @@ export const drawFrontageHandlers = polygonDrawing(async (context, ring) => {
     delete: [],
   })
   if (applied?.created[0]) context.select(applied.created[0].id)
-}, ['frontage', 'grid', 'street', 'segment'])
+}, snapKindsFor('frontage'))
 
 export const drawStreetHandlers: Handlers = {
   cursor: 'crosshair',
   click(context, event) {
-    const snapped = snapPosition(event.lngLat, snapTargets(context.zones(), event.lngLat, ['street', 'segment']), SNAP_M)
+    const snapped = snapPosition(event.lngLat, snapTargets(context.zones(), event.lngLat, snapKindsFor('street')), SNAP_M)
     context.draft.points.push(snapped.position)
     context.redraw(draftFeatures(context.draft.points, false))
   },
@@ -105,14 +108,14 @@ export const drawStreetHandlers: Handlers = {
     const points = [...context.draft.points]
     const validation = validateLineDraft(points)
     if (!validation.valid) {
-      context.notify(validation.reason, 'error')
+      context.notify(reasonText(context.t, validation.reason), 'error')
       return
     }
     context.draft.points = []
     context.redraw([])
     const zones = context.zones()
     const geometry = { type: 'LineString' as const, coordinates: points }
-    const parent = containingZone(zones, points[Math.floor(points.length / 2)]!, ['community', 'subdistrict'])
+    const parent = containingZone(zones, points[Math.floor(points.length / 2)]!, jurisdictionKindsBySpecificity)
     const prefix = `${parent?.properties.code ?? 'ST'}-S`
     const code = nextChildCode(zones, 'street', prefix)
     void context.commit({
@@ -133,7 +136,7 @@ export const frontageDoorHandlers: Handlers = {
     const door = event.lngLat
     const street = nearestLineZone(context.zones(), door)
     if (!street || street.distanceM > 120) {
-      context.notify(context.t('shopReason.no_street_nearby'), 'error')
+      context.notify(reasonText(context.t, DRAWING_REASONS.noStreetNearby), 'error')
       return
     }
     context.redraw(draftFeatures([door], false))
@@ -151,8 +154,7 @@ export const frontageDoorHandlers: Handlers = {
         neighbours,
       })
       if (!strip.valid) {
-        const message = context.t(`shopReason.${strip.reason}` as Parameters<typeof context.t>[0])
-        context.notify(message.startsWith('shopReason.') ? strip.reason : message, 'error')
+        context.notify(reasonText(context.t, strip.reason), 'error')
         return
       }
       const code = nextChildCode(zones, 'frontage', `${street.zone.properties.code}-F`)

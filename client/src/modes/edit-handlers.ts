@@ -2,10 +2,13 @@ import type { Feature, Geometry, Position } from 'geojson'
 import type { ZoneFeature } from '../api/types.js'
 import { inputOf, type ZonePut } from '../edits/transaction.js'
 import { cutPolygon } from '../geometry/cut-polygon.js'
+import { DRAWING_REASONS } from '../geometry/drawing-reasons.js'
+import { reasonText } from '../i18n/reason-text.js'
 import { mergeGrids } from '../geometry/merge-grids.js'
 import { snapPosition } from '../geometry/snap-position.js'
 import { splitStreet } from '../geometry/split-street.js'
 import { area } from '@turf/turf'
+import { lineKindsBySpecificity, ownerKinds, snapKindsFor } from '../kinds/zone-kinds.js'
 import { childrenOf, isAreal, isLinear, nextChildCode, snapTargets } from './zone-helpers.js'
 import { draftFeatures, dropLastDraftPoint, type Handlers, type ModeContext } from './modes.js'
 
@@ -13,7 +16,7 @@ function targetOutline(zone: ZoneFeature | undefined): Feature[] {
   return zone ? [{ type: 'Feature', geometry: zone.geometry, properties: {} }] : []
 }
 
-function firstOfKind(context: ModeContext, zoneIds: number[], kinds: string[]): ZoneFeature | undefined {
+function firstOfKind(context: ModeContext, zoneIds: number[], kinds: readonly string[]): ZoneFeature | undefined {
   return zoneIds.map((id) => context.controller.zone(id)).find((z) => z && kinds.includes(z.properties.kind))
 }
 
@@ -26,7 +29,7 @@ export const splitStreetHandlers: Handlers = {
   click(context, event) {
     const draft = context.draft
     if (draft.targetId === null) {
-      const target = firstOfKind(context, event.zoneIds, ['segment', 'street'])
+      const target = firstOfKind(context, event.zoneIds, lineKindsBySpecificity)
       if (!target) return
       draft.targetId = target.id
       context.select(target.id)
@@ -40,12 +43,12 @@ export const splitStreetHandlers: Handlers = {
     const draft = context.draft
     const target = draft.targetId === null ? undefined : context.controller.zone(draft.targetId)
     if (!target || target.geometry.type !== 'LineString') {
-      context.notify('street_has_no_line', 'error')
+      context.notify(reasonText(context.t, DRAWING_REASONS.streetHasNoLine), 'error')
       return
     }
     const result = splitStreet(target.geometry, draft.points)
     if (!result.valid) {
-      context.notify(result.reason, 'error')
+      context.notify(reasonText(context.t, result.reason), 'error')
       return
     }
     const zones = context.zones()
@@ -96,7 +99,7 @@ export const cutGridHandlers: Handlers = {
     if (!target || !isAreal(target.geometry)) return
     const result = cutPolygon(target.geometry, [draft.points])
     if (!result.valid) {
-      context.notify(result.reason, 'error')
+      context.notify(reasonText(context.t, result.reason), 'error')
       return
     }
     const pieces = [...result.value].sort((a, b) => area(b) - area(a))
@@ -133,7 +136,7 @@ export const mergeGridsHandlers: Handlers = {
     const grids = context.draft.targetIds.map((id) => context.controller.zone(id)).filter((z): z is ZoneFeature => Boolean(z))
     const result = mergeGrids(grids.map((g) => g.geometry).filter(isAreal))
     if (!result.valid) {
-      context.notify(result.reason, 'error')
+      context.notify(reasonText(context.t, result.reason), 'error')
       return
     }
     grids.sort((a, b) => a.properties.code.localeCompare(b.properties.code))
@@ -169,7 +172,7 @@ export const reshapeHandlers: Handlers = {
   click(context, event) {
     const draft = context.draft
     if (draft.targetId !== null) return
-    const target = event.zoneIds.map((id) => context.controller.zone(id)).find((z) => z && ['grid', 'frontage', 'street', 'segment'].includes(z.properties.kind))
+    const target = event.zoneIds.map((id) => context.controller.zone(id)).find((z) => z && ownerKinds.includes(z.properties.kind))
     const vertices = target ? editableVertices(target.geometry) : null
     if (!target || !vertices) return
     draft.targetId = target.id
@@ -202,7 +205,7 @@ export const reshapeHandlers: Handlers = {
     if (draft.dragIndex === null || draft.targetId === null) return
     const target = context.controller.zone(draft.targetId)
     const neighbours = context.zones().filter((z) => z.id !== draft.targetId)
-    draft.points[draft.dragIndex] = snapPosition(event.lngLat, snapTargets(neighbours, event.lngLat, ['grid', 'community', 'subdistrict', 'street', 'segment']), 6).position
+    draft.points[draft.dragIndex] = snapPosition(event.lngLat, snapTargets(neighbours, event.lngLat, target ? snapKindsFor(target.properties.kind) : []), 6).position
     draft.dragIndex = null
     context.controller.setDragPan(true)
     context.redraw(draftFeatures(draft.points, target?.geometry.type === 'Polygon'))

@@ -1,6 +1,7 @@
 import { bbox, booleanPointInPolygon, centroid, point, pointToLineDistance, lineString } from '@turf/turf'
 import type { Geometry, Position } from 'geojson'
 import type { ZoneFeature, ZoneKind } from '../api/types.js'
+import { lineKindsBySpecificity } from '../kinds/zone-kinds.js'
 import { linesOf, ringsOf, type Areal, type Linear } from '../geometry/types.js'
 
 /** Small look-ups over the zones on the map, used by the editing modes. */
@@ -14,7 +15,7 @@ export function isLinear(geometry: Geometry): geometry is Linear {
 }
 
 /** The most specific zone of one of `kinds` whose area covers the position. */
-export function containingZone(zones: ZoneFeature[], position: Position, kinds: ZoneKind[]): ZoneFeature | undefined {
+export function containingZone(zones: ZoneFeature[], position: Position, kinds: readonly ZoneKind[]): ZoneFeature | undefined {
   const here = point(position)
   const order = (kind: ZoneKind) => kinds.indexOf(kind)
   return zones
@@ -27,20 +28,20 @@ export function centreOf(geometry: Geometry): Position {
 }
 
 /** The street or segment whose centre line is nearest to the position, with its distance. */
-export function nearestLineZone(zones: ZoneFeature[], position: Position, kinds: ZoneKind[] = ['segment', 'street']): { zone: ZoneFeature; distanceM: number } | null {
+export function nearestLineZone(zones: ZoneFeature[], position: Position, kinds: readonly ZoneKind[] = lineKindsBySpecificity): { zone: ZoneFeature; distanceM: number } | null {
   let best: { zone: ZoneFeature; distanceM: number } | null = null
   for (const zone of zones) {
     if (!kinds.includes(zone.properties.kind) || !isLinear(zone.geometry)) continue
     for (const line of linesOf(zone.geometry)) {
       const d = pointToLineDistance(point(position), lineString(line), { units: 'meters' })
-      if (!best || d < best.distanceM - 0.01 || (Math.abs(d - best.distanceM) <= 0.01 && zone.properties.kind === 'segment')) best = { zone, distanceM: d }
+      if (!best || d < best.distanceM - 0.01 || (Math.abs(d - best.distanceM) <= 0.01 && kinds.indexOf(zone.properties.kind) < kinds.indexOf(best.zone.properties.kind))) best = { zone, distanceM: d }
     }
   }
   return best
 }
 
 /** Lines and rings near a position that a drawn vertex may snap to. */
-export function snapTargets(zones: ZoneFeature[], position: Position, kinds: ZoneKind[], reachDegrees = 0.002): Position[][] {
+export function snapTargets(zones: ZoneFeature[], position: Position, kinds: readonly ZoneKind[], reachDegrees = 0.002): Position[][] {
   const targets: Position[][] = []
   for (const zone of zones) {
     if (!kinds.includes(zone.properties.kind)) continue
