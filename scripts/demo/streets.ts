@@ -128,7 +128,6 @@ export async function buildSegments(db: BuildDb, streets: DemoStreet[]): Promise
     const count = !main ? 1 : street.lengthM > 900 * partsOf(street) ? 3 : 2
     const { junctions, start, end } = await junctionsOf(db, street.name)
     const cuts = chooseCuts(count, junctions)
-    const fractions = [0, ...cuts.map((cut) => cut.fraction), 1]
     const names = [start, ...cuts.map((cut) => cut.name), end]
     const { rows: direction } = await sql<{ east_west: boolean }>`SELECT east_west FROM main_line WHERE name = ${street.name}`.execute(db)
     const eastWest = direction[0]!.east_west

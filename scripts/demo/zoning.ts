@@ -8,6 +8,7 @@ import type { StreetFeature } from '../../server/transfer/osm-roads.js'
  * throwaway database.
  */
 // The temporary tables are not part of the schema's types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builder's scratch tables are untyped by design
 export type BuildDb = Kysely<any>
 
 export const METRIC_SRID = 32651

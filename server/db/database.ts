@@ -3,10 +3,6 @@ import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kys
 import { duties, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 
 /** The typed shape of the schema in sql/. Geometry columns are read through helpers in geo-sql.ts. */
-// Kinds come from the kernel. These two re-exports stay only until server/resolve/resolve.schemas.ts,
-// the zones/signboards/transfer schemas and scripts/bench-resolve.ts (other owners) import them from there.
-export { zoneKinds } from '../kernel/zone-kinds.js'
-export type { ZoneKind }
 
 /** Parties are typed by the duty they can fill. */
 export const partyTypes = duties

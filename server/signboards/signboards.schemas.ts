@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { zoneKinds } from '../db/database.js'
+import { zoneKinds } from '../kernel/zone-kinds.js'
 import { literals as literalsOf } from '../kernel/schemas.js'
 import { batchKinds } from './batch.js'
 import { orientations, paperSizes } from './paper.js'

@@ -4,7 +4,12 @@ import { DomainError } from '../errors.js'
 import { mergeLines, normalizeStreetName, osmRoadsToStreets, streetClassRank, streetCode } from './osm-roads.js'
 
 // The shipped copy of the real 天水街道 roads (© OpenStreetMap contributors, ODbL).
-const fixture = JSON.parse(readFileSync(new URL('../../data/osm/hangzhou_tianshui_jiedao_roads_osm.geojson', import.meta.url), 'utf8'))
+/** The fixture's ways, as far as these tests read them. */
+interface FixtureWay {
+  properties: { name?: string; highway?: string }
+  geometry: { coordinates: number[][] }
+}
+const fixture: { type: 'FeatureCollection'; features: FixtureWay[] } = JSON.parse(readFileSync(new URL('../../data/osm/hangzhou_tianshui_jiedao_roads_osm.geojson', import.meta.url), 'utf8'))
 
 const way = (name: string | null, highway: string, coordinates: unknown[][]) => ({
   type: 'Feature',
@@ -52,7 +57,7 @@ describe('osmRoadsToStreets on the real 天水街道 roads', () => {
   })
 
   it('joins the ways of a street where they touch, losing none of their vertices', () => {
-    const ways = fixture.features.filter((f: any) => f.properties.name === '体育场路')
+    const ways = fixture.features.filter((f) => f.properties.name === '体育场路')
     const tiyuchang = byName.get('体育场路')!
     expect(tiyuchang.geometry.type).toBe('MultiLineString')
     const lines = tiyuchang.geometry.coordinates as number[][][]
@@ -64,9 +69,9 @@ describe('osmRoadsToStreets on the real 天水街道 roads', () => {
     // of a merged line is shared by exactly one other end unless a third way passes through it.
     const endsOfWays = new Map<string, number>()
     for (const way of ways) {
-      for (const p of [way.geometry.coordinates[0], way.geometry.coordinates.at(-1)]) endsOfWays.set(key(p), (endsOfWays.get(key(p)) ?? 0) + 1)
+      for (const p of [way.geometry.coordinates[0]!, way.geometry.coordinates.at(-1)!]) endsOfWays.set(key(p), (endsOfWays.get(key(p)) ?? 0) + 1)
     }
-    const inside = new Set(ways.flatMap((way: any) => way.geometry.coordinates.slice(1, -1).map(key)))
+    const inside = new Set(ways.flatMap((way) => way.geometry.coordinates.slice(1, -1).map(key)))
     const endsOfLines = new Map<string, number>()
     for (const line of lines) {
       if (key(line[0]!) === key(line.at(-1)!)) continue
@@ -86,7 +91,7 @@ describe('osmRoadsToStreets on the real 天水街道 roads', () => {
     // The same, counted from the fixture's own ways with OSM's order of importance.
     const importance = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'unclassified', 'residential', 'living_street', 'pedestrian', 'road']
     for (const name of ['中河北路', '体育场路', '武林路', '天水巷', '麒麟街']) {
-      const classes = fixture.features.filter((f: any) => f.properties.name === name).map((f: any) => f.properties.highway)
+      const classes = fixture.features.filter((f) => f.properties.name === name).map((f) => f.properties.highway)
       const best = importance.find((c) => classes.includes(c))
       expect(byName.get(name)!.properties.street_class, name).toBe(best)
     }

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { AuditEffect, AuditQuery } from '../coverage/coverage.schemas.js'
-import { zoneKinds } from '../db/database.js'
+import { zoneKinds } from '../kernel/zone-kinds.js'
 import { Contact, GeometryOutput, nullable, ZoneKind } from '../kernel/schemas.js'
 import { MAX_STREET_WIDTH_M, MIN_STREET_WIDTH_M } from './street-width.js'
 

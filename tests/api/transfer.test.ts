@@ -48,7 +48,7 @@ async function snapshot() {
   return { counts: await tableCounts(), md5: createHash('md5').update(document).digest('hex') }
 }
 
-function problemsOf(response: { statusCode: number; json(): any }) {
+function problemsOf(response: { statusCode: number; json(): { error: { details: unknown } } }) {
   return response.json().error.details as { index?: number; field: string; reason: string }[]
 }
 

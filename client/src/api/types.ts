@@ -7,8 +7,6 @@
 import type { Geometry, ZoneKind } from '../../../server/kernel/schemas.js'
 import type { CreateZoneBody, UpdateZoneBody, ZoneFeatureCollection } from '../../../server/zones/zones.schemas.js'
 import type { ResolveQuery } from '../../../server/resolve/resolve.schemas.js'
-import type { SignboardKind } from '../../../server/signboards/signboards.schemas.js'
-import { signboardKinds } from '../../../server/kernel/zone-kinds.js'
 
 export type { Contact, ErrorDetail, ErrorResponse, Geometry, ZoneKind, ZoneRef } from '../../../server/kernel/schemas.js'
 export type { ErrorCode } from '../../../server/kernel/error-codes.js'
@@ -37,8 +35,4 @@ export type ZoneCollection = ZoneFeatureCollection
 export type ZoneInput = CreateZoneBody & { kind: ZoneKind; geometry: Geometry }
 export type ZonePatch = UpdateZoneBody
 export type Crs = NonNullable<ResolveQuery['crs']>
-
-// The only values here: the kernel's kind lists (pure data, no typebox).
-export { jurisdictionKinds as JURISDICTION_KINDS, zoneKinds as ZONE_KINDS } from '../../../server/kernel/zone-kinds.js'
-export const SIGNBOARD_KINDS = signboardKinds as readonly SignboardKind[]
 

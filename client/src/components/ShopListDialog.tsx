@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { Feature, FeatureCollection } from 'geojson'
-import { api, ApiError, describeError } from '../api/client.js'
+import { ApiError, describeError } from '../api/client.js'
 import type { ZoneFeature } from '../api/types.js'
 import type { Applied, Transaction } from '../edits/transaction.js'
 import { generateFrontagesFromShops } from '../geometry/generate-frontages-from-shops.js'
