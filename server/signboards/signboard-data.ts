@@ -139,13 +139,11 @@ export async function gatherSignboard(
   const parentStreet = zone.kind === 'segment' ? ancestors.find((a) => a.kind === 'street') : undefined
   const segments = zone.kind === 'street' ? await listChildren(db, zone.id, 'segment') : []
   const siblings = parentStreet ? await listChildren(db, parentStreet.id, 'segment') : []
+  // A community lists its own grids; any other zone but a grid, the grids it crosses. Areas list
+  // the streets through them.
   const grids =
-    zone.kind === 'street' || zone.kind === 'segment'
-      ? await listCrossing(db, zone.id, 'grid')
-      : zone.kind === 'community'
-        ? (await listChildren(db, zone.id, 'grid'))
-        : []
-  const streets = zone.kind === 'grid' || zone.kind === 'community' ? await listCrossing(db, zone.id, 'street') : []
+    zone.kind === 'community' ? await listChildren(db, zone.id, 'grid') : zone.kind === 'grid' ? [] : await listCrossing(db, zone.id, 'grid')
+  const streets = zoneKindTable[zone.kind].geometry === 'area' ? await listCrossing(db, zone.id, 'street') : []
   const related = [zone, ...ancestors, ...segments, ...grids, ...streets, ...siblings]
   const holders = await holdersAt(db, [...new Set(related.map((z) => z.id))])
 
@@ -156,6 +154,7 @@ export async function gatherSignboard(
   const push = (heading: string, people: Person[]) => {
     if (people.length) groups.push({ heading, people })
   }
+  const { chiefRole } = kindFacts(zone.kind)
   switch (zone.kind) {
     case 'street':
       push('街长', peopleOf(holders, zone, null))
@@ -176,6 +175,12 @@ export async function gatherSignboard(
       push('网格长', grids.flatMap((g) => peopleOf(holders, g, g.name)))
       push('街长', streets.flatMap((s) => peopleOf(holders, s, s.name)))
       break
+    default:
+      // A kind added to the table later (a scenic area, say): its own chief, then the grid chiefs
+      // and street chiefs of what it crosses.
+      push(chiefRole, peopleOf(holders, zone, null))
+      push('网格长', grids.flatMap((g) => peopleOf(holders, g, g.name)))
+      push('街长', streets.flatMap((s) => peopleOf(holders, s, s.name)))
   }
 
   // A category is handled by the department mapped at the nearest zone up the chain.

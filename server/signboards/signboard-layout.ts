@@ -1,3 +1,4 @@
+import { zoneKindTable } from '../kernel/zone-kinds.js'
 import { fitText, wrapText, type Drawing, type MeasureText, type Shape } from './drawing.js'
 import type { Box } from './label-placement.js'
 import { drawMap } from './map-drawing.js'
@@ -105,7 +106,7 @@ function duties(data: SignboardData, box: Box, measure: MeasureText): Shape[] {
   let maxLines = lines.length
   while (maxLines > 1 && !fits(maxLines)) maxLines--
   if (lines.length > maxLines) lines = [...lines.slice(0, maxLines - 1), fitText(lines.slice(maxLines - 1).join(''), box.width - 10, size, 'regular', measure)]
-  const roleName = { street: '街长', segment: '段长', grid: '网格长', community: '社区' }[data.zone.kind]
+  const roleName = zoneKindTable[data.zone.kind].chiefRole
   return [
     { type: 'rect', ...box, fill: '#f1f5fb', radius: 1.5 },
     ...sectionHeading(`${roleName}职责`, box.x + 4, box.y + 7.5, box.width - 8, 4.6),
