@@ -23,7 +23,7 @@ import {
   WrittenCategoryRoute,
   ZoneCategoryParams,
 } from './parties.schemas.js'
-import { listCategories } from './categories.repository.js'
+import { listCategories } from '../categories/categories.repository.js'
 import {
   assignParty,
   createCategory,

@@ -17,7 +17,7 @@ import {
   lockAssignment,
   openAssignment,
   type AssignmentView,
-} from './assignments.repository.js'
+} from '../assignments/assignments.repository.js'
 import {
   deleteRoute,
   findCategoryByName,
@@ -26,7 +26,7 @@ import {
   setRoute,
   type CategoryRow,
   type ZoneCategoryRoute,
-} from './categories.repository.js'
+} from '../categories/categories.repository.js'
 import {
   deletePartyRow,
   findDepartmentByName,
