@@ -1,28 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AuditQuery, auditWanted, type AuditEffect } from '../coverage/coverage.schemas.js'
-import { errorResponses } from '../kernel/schemas.js'
+import { errorResponses, IdParams } from '../kernel/schemas.js'
 import {
   AssignmentList,
   AssignmentListQuery,
+  CreateAssignmentBody,
+  EndAssignmentBody,
+  WrittenAssignment,
+} from '../assignments/assignments.schemas.js'
+import {
   CategoryList,
   Category,
   CategoryRouteList,
-  CreateAssignmentBody,
   CreateCategoryBody,
-  CreatePartyBody,
   DeletedRoute,
-  EndAssignmentBody,
-  IdParams,
-  Party,
-  PartyList,
-  PartyListQuery,
   SetCategoryRouteBody,
-  UpdatePartyBody,
-  VersionQuery,
-  WrittenAssignment,
   WrittenCategoryRoute,
   ZoneCategoryParams,
-} from './parties.schemas.js'
+} from '../categories/categories.schemas.js'
+import { CreatePartyBody, Party, PartyList, PartyListQuery, UpdatePartyBody, VersionQuery } from './parties.schemas.js'
 import { listCategories } from '../categories/categories.repository.js'
 import {
   assignParty,
