@@ -20,20 +20,9 @@ import {
 } from '../categories/categories.schemas.js'
 import { CreatePartyBody, Party, PartyList, PartyListQuery, UpdatePartyBody, VersionQuery } from './parties.schemas.js'
 import { listCategories } from '../categories/categories.repository.js'
-import {
-  assignParty,
-  createCategory,
-  createParty,
-  deleteParty,
-  deleteZoneCategoryRoute,
-  endAssignment,
-  getParty,
-  searchParties,
-  setZoneCategoryRoute,
-  updateParty,
-  zoneAssignments,
-  zoneCategoryRoutes,
-} from './parties.service.js'
+import { assignParty, endAssignment, zoneAssignments } from '../assignments/assignments.service.js'
+import { createCategory, deleteZoneCategoryRoute, setZoneCategoryRoute, zoneCategoryRoutes } from '../categories/categories.service.js'
+import { createParty, deleteParty, getParty, searchParties, updateParty } from './parties.service.js'
 
 const withAudit = <T extends object>(body: T, audit: AuditEffect | undefined) => ({ ...body, ...(audit ? { audit } : {}) })
 
