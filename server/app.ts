@@ -9,6 +9,8 @@ import { installErrorHandler } from './http/error-handler.js'
 import { validatorCompiler } from './http/validators.js'
 import zonesRoutes from './zones/zones.routes.js'
 import partiesRoutes from './parties/parties.routes.js'
+import assignmentsRoutes from './assignments/assignments.routes.js'
+import categoriesRoutes from './categories/categories.routes.js'
 import transferRoutes from './transfer/transfer.routes.js'
 import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
@@ -59,6 +61,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(zonesRoutes, { prefix: '/api' })
   await app.register(partiesRoutes, { prefix: '/api' })
+  await app.register(assignmentsRoutes, { prefix: '/api' })
+  await app.register(categoriesRoutes, { prefix: '/api' })
   await app.register(transferRoutes, { prefix: '/api' })
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { DbOrTx } from '../db/database.js'
+import type { DbOrTx, ZoneRow } from '../db/database.js'
 import type { ZoneKind } from '../kernel/zone-kinds.js'
 import { geomFromGeoJson, interiorsMeet, type Geometry } from '../db/geo-sql.js'
 import { kindIn, kindRank } from '../db/kind-sql.js'
@@ -26,6 +26,9 @@ export interface ZonePlace {
    */
   geometry?: Geometry
 }
+
+/** Where a stored zone sits. */
+export const placeOf = (zone: ZoneRow): ZonePlace => ({ kind: zone.kind, id: zone.id, parentId: zone.parent_id })
 
 /** A zone that reaches into more jurisdictions than this is audited in the first few only. */
 const MAX_REACHED = 4

@@ -158,4 +158,6 @@ export const AuditQuery = Type.Object({
 
 /** `?audit=0|false` turns the audit off; anything else (or nothing) keeps it. */
 export const auditWanted = (query: { audit?: string }): boolean => query.audit !== '0' && query.audit !== 'false'
+/** A write's answer with the audit effect added, when one was asked for. */
+export const withAudit = <T extends object>(body: T, audit: AuditEffect | undefined) => ({ ...body, ...(audit ? { audit } : {}) })
 export type AuditQuery = Static<typeof AuditQuery>

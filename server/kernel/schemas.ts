@@ -17,6 +17,10 @@ export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const literals = <T extends string>(values: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) })
 
+/** The `:id` of a resource in a path. */
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+export type IdParams = Static<typeof IdParams>
+
 export const ZoneKind = literals(zoneKinds, zoneKinds.join(', '))
 export type ZoneKind = Static<typeof ZoneKind>
 

@@ -21,7 +21,9 @@ export type {
   JurisdictionEffect as JurisdictionAudit,
   Unassigned,
 } from '../../../server/coverage/coverage.schemas.js'
-export type { Assignment, Category, CategoryRoute, Party, WrittenAssignment, WrittenCategoryRoute } from '../../../server/parties/parties.schemas.js'
+export type { Assignment, WrittenAssignment } from '../../../server/assignments/assignments.schemas.js'
+export type { Category, CategoryRoute, WrittenCategoryRoute } from '../../../server/categories/categories.schemas.js'
+export type { Party } from '../../../server/parties/parties.schemas.js'
 export type { ImportResponse, ExportResponse } from '../../../server/transfer/transfer.schemas.js'
 export type {
   Job as SignboardJob,

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AuditQuery, auditWanted, withAudit } from '../coverage/coverage.schemas.js'
+import { errorResponses, IdParams } from '../kernel/schemas.js'
+import {
+  AssignmentList,
+  AssignmentListQuery,
+  CreateAssignmentBody,
+  EndAssignmentBody,
+  WrittenAssignment,
+} from './assignments.schemas.js'
+import { assignParty, endAssignment, zoneAssignments } from './assignments.service.js'
+
+/** Assignments: who holds a zone's duty, and from when to when. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const errors = errorResponses(400, 404, 409, 413, 415, 422)
+
+  app.get(
+    '/zones/:id/assignments',
+    {
+      schema: {
+        tags: ['assignments'],
+        summary: "A zone's assignments, newest first (its history)",
+        params: IdParams,
+        querystring: AssignmentListQuery,
+        response: { 200: AssignmentList, ...errors },
+      },
+    },
+    async (request) => zoneAssignments(app.db, request.params.id, request.query.duty),
+  )
+
+  app.post(
+    '/zones/:id/assignments',
+    {
+      schema: {
+        tags: ['assignments'],
+        summary: 'Give a zone a new chief, department, merchant or fall-back party',
+        description:
+          'Closes the open assignment of that duty at `from` (default now) and opens the new one there; history is kept. ' +
+          'Naming the current holder again changes nothing (200).',
+        params: IdParams,
+        querystring: AuditQuery,
+        body: CreateAssignmentBody,
+        response: { 200: WrittenAssignment, 201: WrittenAssignment, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { created, assignment, audit } = await assignParty(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      return reply.status(created ? 201 : 200).send(withAudit(assignment, audit))
+    },
+  )
+
+  app.post(
+    '/assignments/:id/end',
+    {
+      schema: {
+        tags: ['assignments'],
+        summary: 'End an open assignment at `to` (default now)',
+        params: IdParams,
+        querystring: AuditQuery,
+        body: EndAssignmentBody,
+        response: { 200: WrittenAssignment, ...errors },
+      },
+    },
+    async (request) => {
+      const { assignment, audit } = await endAssignment(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      return withAudit(assignment, audit)
+    },
+  )
+}
+
+export default routes

@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AuditQuery, auditWanted, withAudit } from '../coverage/coverage.schemas.js'
+import { errorResponses, IdParams } from '../kernel/schemas.js'
+import {
+  CategoryList,
+  Category,
+  CategoryRouteList,
+  CreateCategoryBody,
+  DeletedRoute,
+  SetCategoryRouteBody,
+  WrittenCategoryRoute,
+  ZoneCategoryParams,
+} from './categories.schemas.js'
+import { listCategories } from './categories.repository.js'
+import { createCategory, deleteZoneCategoryRoute, setZoneCategoryRoute, zoneCategoryRoutes } from './categories.service.js'
+
+/** Problem categories and the department each is routed to at a zone. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const errors = errorResponses(400, 404, 409, 413, 415, 422)
+
+  app.get(
+    '/categories',
+    { schema: { tags: ['categories'], summary: 'Problem categories', response: { 200: CategoryList, ...errorResponses() } } },
+    async () => listCategories(app.db),
+  )
+
+  app.post(
+    '/categories',
+    {
+      schema: { tags: ['categories'], summary: 'Add a problem category', body: CreateCategoryBody, response: { 201: Category, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await createCategory(app.db, request.body.name)),
+  )
+
+  app.get(
+    '/zones/:id/categories',
+    {
+      schema: {
+        tags: ['categories'],
+        summary: "The department for each category at a zone: set there, or inherited from the nearest ancestor that sets it",
+        params: IdParams,
+        response: { 200: CategoryRouteList, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => zoneCategoryRoutes(app.db, request.params.id),
+  )
+
+  app.put(
+    '/zones/:id/categories/:category',
+    {
+      schema: {
+        tags: ['categories'],
+        summary: 'Route a category to a department at this zone (and the zones below it)',
+        params: ZoneCategoryParams,
+        querystring: AuditQuery,
+        body: SetCategoryRouteBody,
+        response: { 200: WrittenCategoryRoute, ...errors },
+      },
+    },
+    async (request) => {
+      const { route, audit } = await setZoneCategoryRoute(app.db, request.params.id, request.params.category, request.body, {
+        audit: auditWanted(request.query),
+      })
+      return withAudit(route, audit)
+    },
+  )
+
+  app.delete(
+    '/zones/:id/categories/:category',
+    {
+      schema: {
+        tags: ['categories'],
+        summary: "Remove this zone's own route for a category (an inherited one applies again)",
+        params: ZoneCategoryParams,
+        querystring: AuditQuery,
+        response: { 200: DeletedRoute, ...errors },
+      },
+    },
+    async (request) => {
+      const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, { audit: auditWanted(request.query) })
+      return withAudit({ deleted: true as const }, audit)
+    },
+  )
+}
+
+export default routes
