@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js'
 import type { Duty } from '../kernel/zone-kinds.js'
 import { DomainError, notFound } from '../errors.js'
 import { parseInstant } from '../kernel/time.js'
+import { databaseNow, lockPartyIdentity } from '../db/serialise.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
 import type { AuditOption } from '../zones/zones.service.js'
 import { findZoneById } from '../zones/zones.repository.js'
@@ -59,7 +60,7 @@ export async function assignParty(
     ])
   }
   if (input.party) blankProblem(input.party)
-  const from = readInstant(input.from, 'from')
+  const given = input.from === undefined ? null : readInstant(input.from, 'from')
   return db.transaction().execute(async (tx) => {
     // Locking the zone serialises concurrent changes to its holders.
     const zone = await findZoneById(tx, zoneId, { forUpdate: true })
@@ -83,12 +84,16 @@ export async function assignParty(
     } else {
       const fields = { ...input.party!, name: input.party!.name.trim() }
       if (duty === 'chief' && !fields.role) fields.role = defaultChiefRole[zone.kind]
+      await lockPartyIdentity(tx, duty, fields.name, fields.phone)
       const existing = await findPartyByIdentity(tx, duty, fields)
       partyId = existing ? existing.id : (await insertParty(tx, duty, fields)).id
     }
 
     const open = await openAssignment(tx, zoneId, duty)
     const latest = open && open.party_id === partyId ? null : await latestInstant(tx, zoneId, duty, null)
+    // No start given: now, read from the database while the zone is locked, so that it follows
+    // the change that held the lock before.
+    const from = given ?? (await databaseNow(tx, latest))
     if (latest && from.getTime() <= latest.getTime()) {
       throw new DomainError('invalid_interval', `The ${duty} history of this zone runs to ${latest.toISOString()}; a new ${duty} must start after it`, [
         { field: 'from', reason: `must be after ${latest.toISOString()}` },

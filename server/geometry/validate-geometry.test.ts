@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_GEOMETRY_PROBLEMS, MAX_VERTICES, validateGeometry } from './validate-geometry.js'
+import { MAX_GEOMETRY_PROBLEMS, MAX_VERTICES, MIN_RING_AREA_M2, validateGeometry } from './validate-geometry.js'
 
 const square = [[[120.15, 30.27], [120.16, 30.27], [120.16, 30.28], [120.15, 30.28], [120.15, 30.27]]]
 const hole = [[120.152, 30.272], [120.152, 30.274], [120.154, 30.274], [120.154, 30.272], [120.152, 30.272]]
@@ -126,5 +126,18 @@ describe('validateGeometry', () => {
     const multi = [[[120, 30], [121, 30]], [[120, 36], [121, 36]]]
     expect(validateGeometry({ type: 'MultiLineString', coordinates: multi }, 'line')[0]!.reason).toMatch(/spans 6°/)
     expect(validateGeometry({ type: 'LineString', coordinates: [[120, 30], [124.9, 30]] }, 'line')).toEqual([])
+  })
+
+  it('refuses a ring under 1 m² and accepts one of about 1.18 m², holes included', () => {
+    // At 30.27° N a degree is 111.2 km north-south and 96.1 km east-west: 1.05e-5° a side ≈ 1.18 m², 2e-6° ≈ 0.04 m².
+    const box = (side: number) => [[120.15, 30.27], [120.15 + side, 30.27], [120.15 + side, 30.27 + side], [120.15, 30.27 + side], [120.15, 30.27]]
+    expect(MIN_RING_AREA_M2).toBe(1)
+    expect(validateGeometry({ type: 'Polygon', coordinates: [box(1.05e-5)] }, 'area')).toEqual([])
+    expect(validateGeometry({ type: 'Polygon', coordinates: [box(2e-6)] }, 'area')).toEqual([
+      { field: 'geometry.coordinates[0]', reason: expect.stringMatching(/encloses 0\.04 m²: an area under 1 m²/) },
+    ])
+    expect(validateGeometry({ type: 'Polygon', coordinates: [square[0], box(2e-6)] }, 'area')).toEqual([
+      { field: 'geometry.coordinates[1]', reason: expect.stringMatching(/under 1 m²/) },
+    ])
   })
 })

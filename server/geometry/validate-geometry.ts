@@ -16,6 +16,11 @@ export const MAX_VERTICES = 100_000
  * comes out many times too wide (a 179° line at 12 m owned 44,000 km²). No street is that long.
  */
 export const MAX_LINE_SPAN_DEG = 5
+/**
+ * The smallest area a ring may enclose. The export writes 7 decimals (about 1 cm), so a ring much
+ * smaller collapses there and the import refuses what the API accepted; no zone is this small.
+ */
+export const MIN_RING_AREA_M2 = 1
 /** A geometry that is wrong everywhere is not listed in full. */
 export const MAX_GEOMETRY_PROBLEMS = 20
 
@@ -109,7 +114,13 @@ function checkPolygon(rings: unknown[], path: string, problems: Problems): void 
         `ring is not closed: the first position ${formatPosition(first)} differs from the last ${formatPosition(last)}`,
       )
     }
-    if (distinctCount(positions) < 3) problems.add(ringPath, 'a ring needs at least 3 distinct positions')
+    if (distinctCount(positions) < 3) return problems.add(ringPath, 'a ring needs at least 3 distinct positions')
+    const { area, box } = ringAreaM2(positions)
+    // A ring whose signed area cancels out but whose box is larger crosses itself (a bow tie):
+    // PostGIS's validity check names the crossing, which says more.
+    if (area < MIN_RING_AREA_M2 && box < MIN_RING_AREA_M2) {
+      problems.add(ringPath, `the ring encloses ${area < 0.01 ? 'almost nothing' : `${Math.round(area * 100) / 100} m²`}: an area under ${MIN_RING_AREA_M2} m² is not a zone (and would not survive the export's 1 cm precision)`)
+    }
     checkEdges(positions, ringPath, problems)
   })
 }
@@ -173,6 +184,32 @@ function positionProblem(position: unknown): string | null {
   return swapped && !latOk
     ? `${which}; longitude and latitude look swapped (GeoJSON is [lon, lat]: [${lat}, ${lon}]?)`
     : which
+}
+
+/**
+ * The area a ring encloses on the ground, and that of its bounding box, near enough for a bound
+ * of a square metre: the shoelace formula in degrees, scaled by the length of a degree at the
+ * ring's mean latitude (a sphere of the WGS-84 mean radius, 6,371,008.8 m).
+ */
+function ringAreaM2(positions: Position[]): { area: number; box: number } {
+  const metresPerDegree = (6_371_008.8 * Math.PI) / 180
+  let twice = 0
+  let latitudes = 0
+  const [lon0, lat0] = positions[0]!
+  let [west, south, east, north] = [lon0, lat0, lon0, lat0]
+  for (let index = 1; index < positions.length; index++) {
+    const [lonA, latA] = positions[index - 1]!
+    const [lonB, latB] = positions[index]!
+    // Relative to the first vertex, so that 120.15 + 5e-8 keeps its digits.
+    twice += (lonA - lon0) * (latB - lat0) - (lonB - lon0) * (latA - lat0)
+    latitudes += latB
+    west = Math.min(west, lonB)
+    east = Math.max(east, lonB)
+    south = Math.min(south, latB)
+    north = Math.max(north, latB)
+  }
+  const squareMetres = metresPerDegree * metresPerDegree * Math.cos(((latitudes / (positions.length - 1)) * Math.PI) / 180)
+  return { area: (Math.abs(twice) / 2) * squareMetres, box: (east - west) * (north - south) * squareMetres }
 }
 
 /** The larger side, in degrees, of the box around every position of the lines. */
