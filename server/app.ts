@@ -6,7 +6,10 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { DEFAULT_BODY_LIMIT } from './kernel/body-limits.js'
 import { installErrorHandler } from './http/error-handler.js'
-import { validatorCompiler } from './http/validators.js'
+import { checkTextParameters, validatorCompiler } from './http/validators.js'
+import { installStrictJsonParser } from './http/json-body.js'
+import { rejectUnsafeText } from './http/text-input.js'
+import { frameworkErrors, maxParamLength } from './http/framework-errors.js'
 import zonesRoutes from './zones/zones.routes.js'
 import partiesRoutes from './parties/parties.routes.js'
 import assignmentsRoutes from './assignments/assignments.routes.js'
@@ -27,18 +30,45 @@ export interface AppOptions {
   db: Db
   publicUrl?: string
   logger?: boolean | object
+  /** Tests shorten these to see a stalled connection closed. */
+  timeouts?: Partial<Timeouts>
 }
+
+/**
+ * How long one connection may hold the server. Headers come in one packet from any real client,
+ * so 15 s is generous. A whole request may take 120 s: enough for the largest body (a 128 MiB
+ * import) at about 9 Mbit/s, a slow office uplink, while a client trickling bytes is still cut off
+ * in bounded time. A socket silent for 30 s is closed. Node checks the first two only every
+ * `checkIntervalMs`, so the bound is the timeout plus that interval.
+ */
+export interface Timeouts {
+  headersMs: number
+  requestMs: number
+  idleMs: number
+  checkIntervalMs: number
+}
+
+export const defaultTimeouts: Timeouts = { headersMs: 15_000, requestMs: 120_000, idleMs: 30_000, checkIntervalMs: 1_000 }
 
 /**
  * Builds the HTTP application in layers: infrastructure (database, config, errors, OpenAPI), then
  * the domain routes. Tests call this with `app.inject()`; main.ts adds the client and listens.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const timeouts = { ...defaultTimeouts, ...options.timeouts }
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    connectionTimeout: timeouts.idleMs,
+    requestTimeout: timeouts.requestMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
+    routerOptions: { maxParamLength },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
+  installStrictJsonParser(app)
+  rejectUnsafeText(app)
+  checkTextParameters(app)
 
   // Every body is JSON; Fastify's built-in text/plain parser would hand a JSON route a string that
   // fails as "body must be object" instead of saying the content type is wrong.

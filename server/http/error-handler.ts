@@ -42,6 +42,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const translated = translatePostgresError(error as PostgresError)
     if (translated) return reply.status(errorStatus[translated.code]).send({ error: translated })
+    const storage = storageError(error as PostgresError)
+    if (storage) {
+      request.log.error({ err: error }, 'disk full')
+      return reply.status(errorStatus[storage.code]).send({ error: storage })
+    }
     request.log.error({ err: error }, 'unhandled error')
     return reply.status(errorStatus.internal).send({ error: { code: 'internal' satisfies ErrorCode, message: 'Internal server error' } })
   })
@@ -92,4 +97,13 @@ function translatePostgresError(error: PostgresError): { code: ErrorCode; messag
     default:
       return null
   }
+}
+
+/**
+ * A full disk, whether the server's own (Node's ENOSPC) or the database's (SQLSTATE 53100
+ * disk_full): not the caller's fault, and not a bug either, so 507 and a message an operator can act on.
+ */
+function storageError(error: { code?: string }): { code: ErrorCode; message: string } | null {
+  if (error.code !== 'ENOSPC' && error.code !== '53100') return null
+  return { code: 'insufficient_storage', message: 'The server has no disk space left; nothing was written. Try again once space is freed' }
 }

@@ -30,6 +30,7 @@ export const errorStatus = {
   ambiguous_root: 400,
   not_a_jurisdiction: 400,
   too_large: 400,
+  invalid_text: 400,
   // 404: nothing has this id, code or route.
   not_found: 404,
   // 409: the request is fine but the stored state is in its way.
@@ -44,8 +45,9 @@ export const errorStatus = {
   already_ended: 409,
   job_failed: 409,
   job_running: 409,
-  // 413, 415: the body as a whole is refused before it is read.
+  // 413, 414, 415: the body as a whole is refused before it is read.
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   // 422: well-formed, but it breaks a rule of the data; nothing was written.
   import_rejected: 422,
@@ -65,6 +67,8 @@ export const errorStatus = {
   nothing_to_print: 422,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
+  // 507: the server cannot take the request now; the caller may retry later.
+  insufficient_storage: 507,
 } as const satisfies Record<string, number>
 
 export type ErrorCode = keyof typeof errorStatus

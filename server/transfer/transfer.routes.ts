@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
+import { strictJsonParser } from '../http/json-body.js'
 import { exportFeatureCollection } from './export.service.js'
 import { importFeatureCollection } from './import.service.js'
 import { osmRoadsToStreets } from './osm-roads.js'
@@ -18,12 +19,8 @@ import {
 const importErrors = errorResponses(400, 404, 413, 415, 422)
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  // GeoJSON files are often sent as application/geo+json (RFC 7946); read them as JSON.
-  app.addContentTypeParser(
-    'application/geo+json',
-    { parseAs: 'string', bodyLimit: LARGE_BODY_LIMIT },
-    app.getDefaultJsonParser('error', 'error'),
-  )
+  // GeoJSON files are often sent as application/geo+json (RFC 7946); read them as JSON, UTF-8 only.
+  app.addContentTypeParser('application/geo+json', { parseAs: 'buffer', bodyLimit: LARGE_BODY_LIMIT }, strictJsonParser(app))
 
   app.post(
     '/import',
