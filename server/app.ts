@@ -9,7 +9,7 @@ import { installErrorHandler } from './http/error-handler.js'
 import { checkTextParameters, validatorCompiler } from './http/validators.js'
 import { installStrictJsonParser } from './http/json-body.js'
 import { rejectUnsafeText } from './http/text-input.js'
-import { frameworkErrors, maxParamLength } from './http/framework-errors.js'
+import { clientErrorHandler, frameworkErrors, maxParamLength } from './http/framework-errors.js'
 import zonesRoutes from './zones/zones.routes.js'
 import partiesRoutes from './parties/parties.routes.js'
 import assignmentsRoutes from './assignments/assignments.routes.js'
@@ -64,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
     routerOptions: { maxParamLength },
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   installStrictJsonParser(app)

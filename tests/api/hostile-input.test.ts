@@ -107,6 +107,29 @@ describe('request timeouts', () => {
   })
 })
 
+describe('a request line Node cannot parse', () => {
+  it('answers raw UTF-8 bytes in the URL with a 400 in the envelope that says to percent-encode', async () => {
+    const app = await buildApp({ db: {} as never })
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = new URL(address)
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write(Buffer.concat([Buffer.from('GET /api/resolve?lon=120.16&lat=30.27&category='), Buffer.from('占道经营', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')])),
+      )
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+      setTimeout(() => reject(new Error('no answer after 5 s')), 5000)
+    })
+    await app.close()
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))
+    expect(body.error.code).toBe('invalid_request')
+    expect(body.error.message).toMatch(/percent-encoded/)
+  })
+})
+
 describe('a full disk', () => {
   it('answers ENOSPC and the database’s disk_full with 507 insufficient_storage', async () => {
     const app = await buildApp({ db: {} as never })
