@@ -1,7 +1,7 @@
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
-import { mkdirSync } from 'node:fs'
 import pg from 'pg'
 import type { Database } from './database.js'
+import { lockDataDir } from './data-dir-lock.js'
 
 export type Backend = 'pglite' | 'postgres'
 
@@ -62,8 +62,15 @@ async function connectPglite(dataDir: string | undefined, loadDataDir: Blob | un
   // Imported lazily: the WebAssembly build is large and unused with a real server.
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
-  if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const pglite = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis } })
+  // The folder lock comes first: a second process must not even read a folder another one writes.
+  const lock = dataDir ? lockDataDir(dataDir) : undefined
+  let pglite
+  try {
+    pglite = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis } })
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
   return {
     db,
@@ -75,6 +82,12 @@ async function connectPglite(dataDir: string | undefined, loadDataDir: Blob | un
       })
     },
     dumpDataDir: async () => (await pglite.dumpDataDir('none')) as Blob,
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }
