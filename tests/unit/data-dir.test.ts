@@ -58,6 +58,26 @@ describe('the embedded data folder', () => {
     expect(response.status).toBe(200)
   })
 
+  it('refuses an import into the folder of a running server, naming the folder and the server, and writes nothing', async () => {
+    const dataDir = tempDir()
+    const server = await startServer(dataDir, false)
+    const file = path.join(tempDir(), 'district.geojson')
+    const square = [[[121.0, 31.0], [121.01, 31.0], [121.01, 31.01], [121.0, 31.01], [121.0, 31.0]]]
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { kind: 'district', code: '990101', name: '锁测试区' }, geometry: { type: 'Polygon', coordinates: square } }] }))
+    const result = spawnSync(process.execPath, [...tsx, 'scripts/import.ts', file], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    const output = `${result.stdout}${result.stderr}`
+    expect(result.status).toBe(1)
+    expect(output).toContain(dataDir)
+    expect(output).toContain(String(server.child.pid))
+    // The server still answers, and the district was not imported behind its back.
+    const lookup = await fetch(`http://127.0.0.1:${server.port}/api/zones/by-code/district/990101`)
+    expect(lookup.status).toBe(404)
+  })
+
   it('stops with exit 1 and names the folder when DATA_DIR lies inside a regular file (not writable, even as root)', () => {
     const file = path.join(tempDir(), 'a-file')
     writeFileSync(file, 'not a folder')
