@@ -2,16 +2,17 @@ import { sql } from 'kysely'
 import type { DbOrTx, PartyType } from './database.js'
 
 /**
- * The database's clock, read inside a transaction: called after a row lock is held, it is later
- * than anything the transaction that held the lock before wrote. JavaScript's Date keeps
- * milliseconds, so two transactions in one millisecond would read the same instant; `after`
- * (the latest instant already stored, if it is that close) nudges it one millisecond on, which
- * keeps a history of defaulted starts strictly increasing.
+ * "Now" for a change that gives no start, read inside its transaction once the zone's row lock is
+ * held: the transaction's own now(), so that the audit the same transaction runs afterwards (which
+ * asks what is in force at now()) sees the change. A transaction that began before the one holding
+ * the lock committed has an earlier now() than what that one stored; `after` (the latest instant
+ * already stored) then moves the start one millisecond past it, so that a history of defaulted
+ * starts stays strictly increasing. JavaScript's Date keeps milliseconds, which only rounds down.
  */
 export async function databaseNow(db: DbOrTx, after: Date | null = null): Promise<Date> {
-  const { rows } = await sql<{ now: Date | string }>`SELECT clock_timestamp() AS now`.execute(db)
+  const { rows } = await sql<{ now: Date | string }>`SELECT now() AS now`.execute(db)
   const now = new Date(rows[0]!.now)
-  if (after && after.getTime() >= now.getTime() && after.getTime() - now.getTime() < 1) return new Date(after.getTime() + 1)
+  if (after && after.getTime() >= now.getTime()) return new Date(after.getTime() + 1)
   return now
 }
 
