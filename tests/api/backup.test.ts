@@ -145,7 +145,7 @@ describe(`backup and restore (${backend})`, () => {
 
     const damaged = path.join(work, 'damaged.backup')
     const bytes = readFileSync(file)
-    bytes[bytes.length - 10] ^= 0xff
+    bytes[bytes.length - 10] = bytes.at(-10)! ^ 0xff
     writeFileSync(damaged, bytes)
     writeFileSync(metaPath(damaged), readFileSync(metaPath(file)))
     const checksum = await refusal(restore(target, damaged))
