@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     `[jiezhang] PORT=${config.port} DATABASE_URL=${config.databaseUrl ? '(set)' : '(unset: embedded PostGIS)'} ` +
       `DATA_DIR=${config.dataDir} DEMO=${config.demo ? 1 : 0} PUBLIC_URL=${config.publicUrl}`,
   )
-  const handle = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const handle = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts })
   console.log(`[jiezhang] database: ${handle.describe}`)
   const ran = await migrate(handle)
   if (ran.length) console.log(`[jiezhang] migrations applied: ${ran.join(', ')}`)

@@ -140,6 +140,12 @@ class GuardedClient {
     private readonly defaultStatementMs: number,
   ) {
     this.sessionStatementMs = defaultStatementMs
+    // The pool listens for errors only while a client is idle; a connection the server ends while
+    // a request holds it between two statements (inside a transaction) would otherwise emit an
+    // error no one listens to, and that ends the process.
+    client.on('error', () => {
+      this.broken = true
+    })
   }
 
   get processID(): number | undefined {
@@ -147,6 +153,9 @@ class GuardedClient {
   }
 
   async query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
+    // A ROLLBACK after a read timeout would otherwise wait behind the unanswered query for a
+    // second read timeout.
+    if (this.broken) throw new Error('Connection terminated: an earlier query on this connection failed')
     const statementMs = this.transactionStatementMs ?? this.sessionStatementMs
     try {
       const result = await this.client.query<R & pg.QueryResultRow>({
