@@ -84,6 +84,11 @@ export function isDatabaseTimeout(error: unknown): boolean {
   return code === '57014' || code === '55P03'
 }
 
+/** Either of the two: the statement failed for the database's sake, not for what it holds. */
+export function isDatabaseFailure(error: unknown): boolean {
+  return isDatabaseUnavailable(error) || isDatabaseTimeout(error)
+}
+
 const unavailableCodes = new Set([
   // Node's sockets
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',

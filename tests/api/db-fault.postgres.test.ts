@@ -7,6 +7,8 @@ import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js
 import { clientGraceMs, isDatabaseUnavailable, type DatabaseTimeouts } from '../../server/db/postgres-pool.js'
 import { migrate } from '../../server/db/migrate.js'
 import { loadDemo } from '../../server/transfer/demo.js'
+import { findInvalidGeometries } from '../../server/transfer/transfer.repository.js'
+import { rectangle } from '../helpers/seed.js'
 import { startCluster, type Cluster } from '../setup/postgis-cluster.js'
 
 /**
@@ -156,6 +158,14 @@ describe('the database stopped and frozen under a running app (PostgreSQL)', () 
       await expectUnavailable(zoneRead)
       await expectUnavailable(resolve)
       await expectUnavailable(() => write('停库中'))
+      // The import's geometry check retries a failed batch one geometry at a time, to name the
+      // one PostGIS cannot read; a database that is away must not be blamed on each geometry.
+      const geometries = [1, 2, 3].map((index) => ({ index, geometry: rectangle(120.15, 30.27, 120.151 + index / 1000, 30.28) }))
+      const checked = await findInvalidGeometries(handle.db, geometries).then(
+        (problems) => ({ problems }),
+        (error: unknown) => ({ error }),
+      )
+      expect('error' in checked && isDatabaseUnavailable(checked.error), JSON.stringify(checked)).toBe(true)
       const readiness = await timed(ready)
       expect(readiness.response.statusCode).toBe(503)
       expect(readiness.response.json().error.code).toBe('database_unavailable')
