@@ -103,8 +103,9 @@ const unavailableMessages = [
   /^timeout exceeded when trying to connect/,
   /^Query read timeout/,
   /is not queryable/,
-  // PGlite, once closed
+  // PGlite, once closed; Kysely, once the handle is closed (a request still running at shutdown)
   /^PGlite is closed/,
+  /^driver has already been destroyed/,
 ]
 
 /**
