@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 // API tests run twice, once per database backend; the two share every test file.
 const apiTests = ['tests/api/**/*.test.ts']
+// Tests of PostgreSQL's own behaviour (a server stopped or frozen, two servers migrating at once),
+// which have no counterpart on the embedded database: the api-postgis project alone runs them.
+const postgresOnlyTests = ['tests/api/**/*.postgres.test.ts']
 
 export default defineConfig({
   test: {
@@ -20,6 +23,7 @@ export default defineConfig({
         test: {
           name: 'api-pglite',
           include: apiTests,
+          exclude: postgresOnlyTests,
           globalSetup: ['tests/setup/pglite-global.ts'],
           env: { JZ_TEST_BACKEND: 'pglite' },
           testTimeout: 120_000,

@@ -5,7 +5,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { DEFAULT_BODY_LIMIT } from './kernel/body-limits.js'
+import { errorStatus, type ErrorCode } from './kernel/error-codes.js'
 import { installErrorHandler } from './http/error-handler.js'
+import { unavailablePageHtml } from './http/unavailable-page.js'
+import { SUPERVISION_HOTLINE } from './signboards/signboard-data.js'
+import { databaseReady } from './db/readiness.js'
 import { checkTextParameters, validatorCompiler } from './http/validators.js'
 import { installStrictJsonParser } from './http/json-body.js'
 import { rejectUnsafeText } from './http/text-input.js'
@@ -32,6 +36,8 @@ export interface AppOptions {
   logger?: boolean | object
   /** Tests shorten these to see a stalled connection closed. */
   timeouts?: Partial<Timeouts>
+  /** How long `/api/ready` waits for the database's answer (default 2 s). */
+  readyTimeoutMs?: number
 }
 
 /**
@@ -77,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
-  installErrorHandler(app)
+  installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
 
   await app.register(swagger, {
     openapi: {
@@ -99,6 +105,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(coverageRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
 
+  // Liveness: the process is up and serving. It does not touch the database, so a supervisor
+  // does not restart a healthy server while PostgreSQL is away (it would not come back any faster).
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }))
+  // Readiness: whether requests that need the database can be served now. A load balancer sends
+  // traffic by it; the answer comes within the timeout even when the database is frozen.
+  const readyTimeoutMs = options.readyTimeoutMs ?? 2_000
+  app.get('/api/ready', { schema: { hide: true } }, async (request, reply) => {
+    const readiness = await databaseReady(options.db, readyTimeoutMs)
+    if (readiness.ready) return { status: 'ready' }
+    request.log.warn({ err: readiness.error }, `not ready: ${readiness.reason}`)
+    return reply
+      .status(errorStatus.database_unavailable)
+      .header('retry-after', '30')
+      .send({ error: { code: 'database_unavailable' satisfies ErrorCode, message: `Not ready: ${readiness.reason}` } })
+  })
   return app
 }

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { defaultDatabaseTimeouts, type DatabaseTimeouts } from './db/postgres-pool.js'
 
 export interface Config {
   port: number
@@ -7,6 +8,8 @@ export interface Config {
   dataDir: string
   demo: boolean
   publicUrl: string
+  /** PostgreSQL only: each session's timeouts (DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, …). */
+  databaseTimeouts: DatabaseTimeouts
 }
 
 export class ConfigError extends Error {}
@@ -27,7 +30,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data/pglite'),
     demo,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseTimeouts: {
+      connectMs: parseMilliseconds(env, 'DB_CONNECT_TIMEOUT_MS', defaultDatabaseTimeouts.connectMs),
+      statementMs: parseMilliseconds(env, 'DB_STATEMENT_TIMEOUT_MS', defaultDatabaseTimeouts.statementMs),
+      lockMs: parseMilliseconds(env, 'DB_LOCK_TIMEOUT_MS', defaultDatabaseTimeouts.lockMs),
+      idleInTransactionMs: parseMilliseconds(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', defaultDatabaseTimeouts.idleInTransactionMs),
+    },
   }
+}
+
+/** A timeout in whole milliseconds, at least 1: a timeout of 0 means none, which is what these settings exist to prevent. */
+function parseMilliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]?.trim()
+  if (!value) return fallback
+  const ms = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ms) || ms < 1 || ms > 2_147_483_647) {
+    throw new ConfigError(`${name} must be a whole number of milliseconds from 1 to 2147483647, got "${value}"`)
+  }
+  return ms
 }
 
 function parsePort(value: string): number {

@@ -15,7 +15,14 @@ async function main(): Promise<void> {
     `[jiezhang] PORT=${config.port} DATABASE_URL=${config.databaseUrl ? '(set)' : '(unset: embedded PostGIS)'} ` +
       `DATA_DIR=${config.dataDir} DEMO=${config.demo ? 1 : 0} PUBLIC_URL=${config.publicUrl}`,
   )
-  const handle = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  if (config.databaseUrl) {
+    const timeouts = config.databaseTimeouts
+    console.log(
+      `[jiezhang] DB_CONNECT_TIMEOUT_MS=${timeouts.connectMs} DB_STATEMENT_TIMEOUT_MS=${timeouts.statementMs} ` +
+        `DB_LOCK_TIMEOUT_MS=${timeouts.lockMs} DB_IDLE_IN_TRANSACTION_TIMEOUT_MS=${timeouts.idleInTransactionMs}`,
+    )
+  }
+  const handle = await connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts })
   console.log(`[jiezhang] database: ${handle.describe}`)
   const ran = await migrate(handle)
   if (ran.length) console.log(`[jiezhang] migrations applied: ${ran.join(', ')}`)

@@ -2,6 +2,9 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { createPool, defaultDatabaseTimeouts, guardedPool, type DatabaseTimeouts } from './postgres-pool.js'
+
+export { defaultDatabaseTimeouts, type DatabaseTimeouts } from './postgres-pool.js'
 
 export type Backend = 'pglite' | 'postgres'
 
@@ -12,6 +15,12 @@ export interface DatabaseHandle {
   describe: string
   /** Runs a script of several statements (a migration) as one transaction. */
   execScript(script: string): Promise<void>
+  /**
+   * Runs `work` while holding the migration lock: on PostgreSQL a session-level advisory lock,
+   * so that two servers starting on one database migrate one after the other; on the embedded
+   * database (one process per folder, by its lock file) one call after the other.
+   */
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T>
   /** Embedded database only: a tarball of its data folder (for test templates and backups). */
   dumpDataDir?: () => Promise<Blob>
   close(): Promise<void>
@@ -24,6 +33,8 @@ export interface ConnectOptions {
   dataDir?: string | undefined
   /** A tarball made by PGlite's dumpDataDir to start the embedded database from. */
   loadDataDir?: Blob | undefined
+  /** PostgreSQL only: the session's timeouts (defaults: `defaultDatabaseTimeouts`). */
+  timeouts?: Partial<DatabaseTimeouts> | undefined
 }
 
 // pg parses int8 and numeric as strings by default; the schema uses neither for values we read,
@@ -31,21 +42,18 @@ export interface ConnectOptions {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return connectPostgres(options.databaseUrl)
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, { ...defaultDatabaseTimeouts, ...options.timeouts })
   return connectPglite(options.dataDir, options.loadDataDir)
 }
 
-async function connectPostgres(databaseUrl: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 })
-  // An idle connection that the server drops (a restart, a dropped test database) must not crash
-  // the process; the next query opens a new one.
-  pool.on('error', () => {})
+async function connectPostgres(databaseUrl: string, timeouts: DatabaseTimeouts): Promise<DatabaseHandle> {
+  const pool = createPool(databaseUrl, timeouts)
   // Fail at start, with the server's own words, when the database cannot be reached.
   const client = await pool.connect()
   client.release()
   const url = new URL(databaseUrl)
   url.password = url.password ? '***' : ''
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, timeouts) }) })
   return {
     db,
     backend: 'postgres',
@@ -54,7 +62,40 @@ async function connectPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     execScript: async (script) => {
       await pool.query(`BEGIN;\n${script}\n;COMMIT;`)
     },
+    withMigrationLock: (work) => withAdvisoryLock(pool, migrationLockKey, timeouts, work),
     close: () => db.destroy(),
+  }
+}
+
+/** `pg_advisory_lock` takes a bigint; this one is "jzmg" in ASCII. */
+const migrationLockKey = 0x6a7a6d67
+
+/** How long a starting server waits for another one's migrations (CREATE EXTENSION postgis, …). */
+const migrationLockWaitMs = 300_000
+
+/**
+ * Holds a session-level advisory lock on one connection of its own while `work` runs on others.
+ * The lock goes with the session, so a server that dies mid-migration frees it. The wait is
+ * longer than a statement may take elsewhere, so the session's timeouts are raised for it.
+ */
+async function withAdvisoryLock<T>(pool: pg.Pool, key: number, timeouts: DatabaseTimeouts, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let broken = false
+  try {
+    await client.query(`SET statement_timeout = ${migrationLockWaitMs}; SET lock_timeout = ${migrationLockWaitMs}`)
+    await client.query({ text: 'SELECT pg_advisory_lock($1)', values: [key], query_timeout: migrationLockWaitMs + timeouts.connectMs } as pg.QueryConfig)
+    try {
+      return await work()
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [key])
+      await client.query('RESET statement_timeout; RESET lock_timeout')
+    }
+  } catch (error) {
+    broken = true
+    throw error
+  } finally {
+    // A session that failed may still hold the lock: closing it is the one sure way to free it.
+    client.release(broken)
   }
 }
 
@@ -72,6 +113,7 @@ async function connectPglite(dataDir: string | undefined, loadDataDir: Blob | un
     throw error
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  let migrationQueue: Promise<unknown> = Promise.resolve()
   return {
     db,
     backend: 'pglite',
@@ -80,6 +122,14 @@ async function connectPglite(dataDir: string | undefined, loadDataDir: Blob | un
       await pglite.transaction(async (tx) => {
         await tx.exec(script)
       })
+    },
+    withMigrationLock: (work) => {
+      const run = migrationQueue.then(work)
+      migrationQueue = run.then(
+        () => undefined,
+        () => undefined,
+      )
+      return run
     },
     dumpDataDir: async () => (await pglite.dumpDataDir('none')) as Blob,
     close: async () => {

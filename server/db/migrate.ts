@@ -14,7 +14,17 @@ export function listMigrations(): { name: string; script: string }[] {
     .map((name) => ({ name, script: readFileSync(path.join(migrationsDir, name), 'utf8') }))
 }
 
-export async function migrate(handle: DatabaseHandle): Promise<string[]> {
+/**
+ * Applies the migrations not yet applied, under the migration lock: two servers starting at once
+ * on an empty database would otherwise both run CREATE EXTENSION and CREATE TABLE, and the second
+ * crash on a duplicate catalogue row (`pg_extension_name_index`). The second waits, then finds
+ * everything applied.
+ */
+export function migrate(handle: DatabaseHandle): Promise<string[]> {
+  return handle.withMigrationLock(() => migrateLocked(handle))
+}
+
+async function migrateLocked(handle: DatabaseHandle): Promise<string[]> {
   await sql`CREATE TABLE IF NOT EXISTS schema_migration (
     name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(handle.db)
   const applied = new Set(

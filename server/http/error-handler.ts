@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../errors.js'
+import { isDatabaseTimeout, isDatabaseUnavailable } from '../db/postgres-pool.js'
 import { errorStatus, type ErrorCode } from '../kernel/error-codes.js'
 import { validationDetails, validationMessage } from './validation-details.js'
 
@@ -10,13 +11,33 @@ interface PostgresError {
   detail?: string
 }
 
+export interface ErrorHandlerOptions {
+  /**
+   * Pages people open on a phone (the signboard's QR code, `/r/…`): a server error on a GET
+   * under `pathPrefix` answers this HTML, with the error's status, instead of the JSON envelope.
+   */
+  htmlErrorPage?: { pathPrefix: string; html: string }
+}
+
+/** Seconds a client should wait before retrying while the database is away. */
+const retryAfterSeconds = 30
+
 /**
  * One place turns every failure into `{error: {code, message, details?}}`, each with the status of
  * its code (server/kernel/error-codes.ts): a domain error as thrown; schema and parse failures and
- * Fastify's own 4xx by their meaning; a database constraint the caller tripped; anything else is a
- * 500 that says nothing about internals.
+ * Fastify's own 4xx by their meaning; a database that cannot be reached or did not answer in time
+ * (503, with Retry-After); a database constraint the caller tripped; anything else is a 500 that
+ * says nothing about internals.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
+  const sendServerError = (request: FastifyRequest, reply: FastifyReply, status: number, body: { code: ErrorCode; message: string }) => {
+    const page = options.htmlErrorPage
+    if (page && request.method === 'GET' && request.url.startsWith(page.pathPrefix)) {
+      return reply.status(status).header('content-type', 'text/html; charset=utf-8').send(page.html)
+    }
+    return reply.status(status).send({ error: body })
+  }
+
   app.setErrorHandler((error: FastifyError | DomainError | PostgresError, request, reply) => {
     if (error instanceof DomainError) {
       return reply.status(error.status).send({
@@ -40,15 +61,21 @@ export function installErrorHandler(app: FastifyInstance): void {
       const code = codeForFastifyError(fastifyError)
       return reply.status(errorStatus[code]).send({ error: { code, message } })
     }
+    const database = databaseError(error)
+    if (database) {
+      request.log.warn({ err: error }, database.code)
+      void reply.header('retry-after', String(retryAfterSeconds))
+      return sendServerError(request, reply, errorStatus[database.code], database)
+    }
     const translated = translatePostgresError(error as PostgresError)
     if (translated) return reply.status(errorStatus[translated.code]).send({ error: translated })
     const storage = storageError(error as PostgresError)
     if (storage) {
       request.log.error({ err: error }, 'disk full')
-      return reply.status(errorStatus[storage.code]).send({ error: storage })
+      return sendServerError(request, reply, errorStatus[storage.code], storage)
     }
     request.log.error({ err: error }, 'unhandled error')
-    return reply.status(errorStatus.internal).send({ error: { code: 'internal' satisfies ErrorCode, message: 'Internal server error' } })
+    return sendServerError(request, reply, errorStatus.internal, { code: 'internal', message: 'Internal server error' })
   })
 
   app.setNotFoundHandler((request, reply) =>
@@ -75,6 +102,26 @@ function codeForFastifyError(error: FastifyError): ErrorCode {
     default:
       return error.statusCode === 404 ? 'not_found' : 'invalid_request'
   }
+}
+
+/**
+ * The database is away (stopped, restarting, frozen, unreachable) or cut a statement off by its
+ * own timeouts. Neither is the caller's fault nor a bug, and either may pass: 503.
+ */
+function databaseError(error: unknown): { code: ErrorCode; message: string } | null {
+  if (isDatabaseUnavailable(error)) {
+    return { code: 'database_unavailable', message: 'The database is not available at the moment (it cannot be reached or did not answer); nothing was written. Try again later' }
+  }
+  if (isDatabaseTimeout(error)) {
+    const lock = (error as { code?: string }).code === '55P03'
+    return {
+      code: 'database_timeout',
+      message: lock
+        ? 'The record is held by another write for too long (lock timeout); nothing was written. Try again'
+        : 'The database did not finish in time (statement timeout); nothing was written. Try again later',
+    }
+  }
+  return null
 }
 
 /** Constraint violations reach here only where a repository did not check first. */

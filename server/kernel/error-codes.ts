@@ -67,6 +67,9 @@ export const errorStatus = {
   nothing_to_print: 422,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
+  // 503: the database cannot be reached or did not answer in time; the same request may succeed later.
+  database_unavailable: 503,
+  database_timeout: 503,
   // 507: the server cannot take the request now; the caller may retry later.
   insufficient_storage: 507,
 } as const satisfies Record<string, number>

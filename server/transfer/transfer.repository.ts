@@ -3,6 +3,7 @@ import type { DbOrTx, PartyRow as StoredPartyRow, PartyType } from '../db/databa
 import { jurisdictionKinds, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 import { asMulti, bufferM, emptyArea, geomFromGeoJsonText, interiorsMeet, type Geometry } from '../db/geo-sql.js'
 import { kindIn } from '../db/kind-sql.js'
+import { isDatabaseFailure } from '../db/postgres-pool.js'
 import type { ErrorDetail } from '../errors.js'
 import { cleanGeometry, sqlGeometryProblemsBatch } from '../zones/zone-checks.js'
 
@@ -54,12 +55,15 @@ export async function findInvalidGeometries(
   for (const batch of chunks(geometries, 1000)) {
     try {
       add(await sqlGeometryProblemsBatch(db, batch))
-    } catch {
+    } catch (error) {
+      // The database away is no fault of the file's (503), and would fail each one-by-one retry too.
+      if (isDatabaseFailure(error)) throw error
       // A geometry PostGIS cannot even read fails the whole statement: find it one by one.
       for (const one of batch) {
         try {
           add(await sqlGeometryProblemsBatch(db, [one]))
         } catch (error) {
+          if (isDatabaseFailure(error)) throw error
           problems.push({ index: one.index, field: 'geometry', reason: `PostGIS cannot read it: ${firstLine(error)}` })
         }
       }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,6 +10,10 @@ export interface Cluster {
   adminUrl: string
   urlFor(database: string): string
   stop(): void
+  /** The fault test's controls: stop the server (keeping its data), start it again on the same port, its processes. */
+  stopServer(mode?: 'fast' | 'immediate'): void
+  startServer(): void
+  serverPids(): number[]
 }
 
 /**
@@ -32,15 +36,38 @@ export async function startCluster(): Promise<Cluster> {
   }
   if (asRoot) execFileSync('chown', ['postgres:postgres', root])
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8'])
-  run('pg_ctl', [
-    '-D', dataDir, '-l', path.join(root, 'server.log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-    'start',
-  ])
+  const startServer = () =>
+    run('pg_ctl', [
+      '-D', dataDir, '-l', path.join(root, 'server.log'), '-w', '-t', '60',
+      '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ])
+  startServer()
   const urlFor = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
+    stopServer(mode = 'fast') {
+      run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop'])
+    },
+    startServer,
+    serverPids() {
+      // The postmaster first, then its children (backends, checkpointer, …), as /proc lists them.
+      const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      const children = readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            // The parent's pid is the 4th field of /proc/PID/stat, after "(command)".
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster
+          } catch {
+            return false
+          }
+        })
+        .map(Number)
+      return [postmaster, ...children]
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])
