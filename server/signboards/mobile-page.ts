@@ -1,3 +1,4 @@
+import { printable } from './printable-text.js'
 import type { SignboardData } from './signboard-data.js'
 
 /**
@@ -6,7 +7,7 @@ import type { SignboardData } from './signboard-data.js'
  * scripts or styles from elsewhere), Simplified Chinese.
  */
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  printable(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`
 
@@ -33,7 +34,7 @@ export function mobilePageHtml(data: SignboardData): string {
         .map((d) => contactRow(d.name, d.categories.length ? `负责：${d.categories.join('、')}` : null, d.phone))
         .join('')}${data.fallback ? contactRow(data.fallback.name, '属地兜底', data.fallback.phone) : ''}</ul></section>`
     : ''
-  const smsBody = `【${data.zone.name}】市民反映问题，位置：`
+  const smsBody = `【${printable(data.zone.name)}】市民反映问题，位置：`
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
