@@ -67,6 +67,8 @@ export const errorStatus = {
   nothing_to_print: 422,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
+  // 503: the server is at a limit of its own for now; the caller may retry (Retry-After says when).
+  busy: 503,
   // 507: the server cannot take the request now; the caller may retry later.
   insufficient_storage: 507,
 } as const satisfies Record<string, number>
