@@ -31,6 +31,7 @@ export const errorStatus = {
   not_a_jurisdiction: 400,
   too_large: 400,
   invalid_text: 400,
+  invalid_phone: 400,
   // 404: nothing has this id, code or route.
   not_found: 404,
   // 409: the request is fine but the stored state is in its way.

@@ -7,26 +7,28 @@ describe('parsePhone', () => {
   it('dials the extension of the hostile test after the number, not as more digits of it', () => {
     expect(parsePhone('138-0000-0053 转2')).toEqual({
       ok: true,
-      phone: { kind: 'mobile', display: '13800000053 转2', dial: '+8613800000053,2', sms: '+8613800000053', extension: '2' },
+      phone: { kind: 'mobile', display: '138-0000-0053 转2', dial: '+8613800000053,2', sms: '+8613800000053', extension: '2' },
     })
   })
 
   it('reads a mobile however it is written, with or without +86 or 0086', () => {
     for (const text of ['13800000053', '138 0000 0053', '138-0000-0053', '+86 138 0000 0053', '+8613800000053', '0086 13800000053', ' 13800000053 ']) {
-      expect(parsePhone(text), text).toEqual({ ok: true, phone: { kind: 'mobile', display: '13800000053', dial: '+8613800000053', sms: '+8613800000053', extension: null } })
+      expect(parsePhone(text), text).toEqual({ ok: true, phone: { kind: 'mobile', display: '138-0000-0053', dial: '+8613800000053', sms: '+8613800000053', extension: null } })
     }
   })
 
   it('reads landlines with three- and four-digit area codes, dropping the trunk 0 in E.164', () => {
     const cases: [string, string, string][] = [
-      ['0571-87001234', '0571-87001234', '+8657187001234'],
-      ['(0571) 8700 1234', '0571-87001234', '+8657187001234'],
-      ['057187001234', '0571-87001234', '+8657187001234'],
-      ['+86 571 8700 1234', '0571-87001234', '+8657187001234'],
-      ['010-12345678', '010-12345678', '+861012345678'],
-      ['+86 10 1234 5678', '010-12345678', '+861012345678'],
-      ['02112345678', '021-12345678', '+862112345678'],
-      ['0311-1234567', '0311-1234567', '+863111234567'],
+      ['0571-87001234', '0571-8700-1234', '+8657187001234'],
+      ['(0571) 8700 1234', '0571-8700-1234', '+8657187001234'],
+      ['057187001234', '0571-8700-1234', '+8657187001234'],
+      ['+86 571 8700 1234', '0571-8700-1234', '+8657187001234'],
+      ['010-12345678', '010-1234-5678', '+861012345678'],
+      ['+86 10 1234 5678', '010-1234-5678', '+861012345678'],
+      ['02112345678', '021-1234-5678', '+862112345678'],
+      ['0311-1234567', '0311-123-4567', '+863111234567'],
+      // Fictional numbers as the demo writes them: the length decides, not the first digit.
+      ['0571-0000-0101', '0571-0000-0101', '+8657100000101'],
     ]
     for (const [text, display, dial] of cases) {
       expect(parsePhone(text), text).toEqual({ ok: true, phone: { kind: 'landline', display, dial, sms: null, extension: null } })
@@ -35,7 +37,7 @@ describe('parsePhone', () => {
 
   it('reads extensions after 转, 分机, ext, x and #', () => {
     for (const text of ['0571-87001234 转 12', '0571-87001234转12', '0571-87001234 分机12', '0571-87001234 ext. 12', '0571-87001234 EXT 12', '0571-87001234 x12', '0571-87001234#12']) {
-      expect(parsePhone(text), text).toMatchObject({ ok: true, phone: { display: '0571-87001234 转12', dial: '+8657187001234,12', extension: '12' } })
+      expect(parsePhone(text), text).toMatchObject({ ok: true, phone: { display: '0571-8700-1234 转12', dial: '+8657187001234,12', extension: '12' } })
     }
   })
 

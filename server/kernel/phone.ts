@@ -10,7 +10,8 @@
  *   three-digit 1xx, five-digit 1xxxx such as 12345 and 10086, 95xxx(x) — and 400/800 numbers;
  * - an extension after 转, 分机, ext, x or #: dialled after a pause (`,`), once the call is answered.
  *
- * The normal form is what is stored and printed (`13800000053`, `0571-87001234 转2`, `400-123-4567`);
+ * The normal form is what is stored and printed, grouped as Chinese numbers are written
+ * (`138-0000-0053`, `0571-8700-1234 转2`, `010-1234-5678`, `0311-123-4567`, `400-123-4567`, `12345`);
  * `dial` is what a `tel:` link carries (E.164 for mobiles and landlines, digits for service
  * numbers, `,ext` for an extension); `sms` is set for mobiles only.
  */
@@ -31,7 +32,7 @@ export type PhoneReading = { ok: true; phone: Phone } | { ok: false; reason: str
 
 /** What the API says it accepts, in the reason of every refusal. */
 export const PHONE_FORMS =
-  'a mobile (13800000053, +86 138 0000 0053), a landline with its area code (0571-87001234, 010-12345678), a service number (12345, 110, 400-123-4567), each optionally with an extension (转 2, ext 2, x2, #2)'
+  'a mobile (13800000053, +86 138 0000 0053), a landline with its area code and a local number of 7 or 8 digits (0571-87001234, 010-12345678), a service number (12345, 110, 400-123-4567), each optionally with an extension (转 2, ext 2, x2, #2)'
 
 const extensionPattern = /^(.*?)\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$/iu
 const separators = /[\s\-–—.()（）]/gu
@@ -39,18 +40,18 @@ const separators = /[\s\-–—.()（）]/gu
 const threeDigitAreas = /^0(10|2\d)/
 
 function national(digits: string): { kind: PhoneKind; display: string; e164: string | null } | string {
-  if (/^1[3-9]\d{9}$/.test(digits)) return { kind: 'mobile', display: digits, e164: `+86${digits}` }
+  if (/^1[3-9]\d{9}$/.test(digits)) return { kind: 'mobile', display: `${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`, e164: `+86${digits}` }
   if (/^1\d{2}$|^1\d{4}$|^9[56]\d{3,4}$/.test(digits)) return { kind: 'service', display: digits, e164: null }
   if (/^[48]00\d{7}$/.test(digits)) return { kind: 'service', display: `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`, e164: null }
   if (digits.startsWith('0')) {
     const areaLength = threeDigitAreas.test(digits) ? 3 : 4
     const area = digits.slice(0, areaLength)
     const local = digits.slice(areaLength)
-    const localOk = areaLength === 3 ? /^[1-9]\d{7}$/.test(local) : /^[1-9]\d{6,7}$/.test(local)
+    const localOk = areaLength === 3 ? /^\d{8}$/.test(local) : /^\d{7,8}$/.test(local)
     if (!/^0[1-9]/.test(digits) || !localOk) {
       return `a landline is its area code and a local number of ${areaLength === 3 ? 'eight' : 'seven or eight'} digits (${area}-…), got ${local.length} digits after ${area}`
     }
-    return { kind: 'landline', display: `${area}-${local}`, e164: `+86${digits.slice(1)}` }
+    return { kind: 'landline', display: `${area}-${local.slice(0, -4)}-${local.slice(-4)}`, e164: `+86${digits.slice(1)}` }
   }
   if (digits.startsWith('1')) return `a mobile number has 11 digits starting 13 to 19, got ${digits.length} digits`
   return 'a landline needs its area code (0571-87001234)'
