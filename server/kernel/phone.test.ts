@@ -50,6 +50,7 @@ describe('parsePhone', () => {
       ['400-123-4567', '400-123-4567', '4001234567'],
       ['4001234567', '400-123-4567', '4001234567'],
       ['800 123 4567', '800-123-4567', '8001234567'],
+      ['0571-12319', '0571-12319', '+8657112319'],
     ]
     for (const [text, display, dial] of cases) {
       expect(parsePhone(text), text).toEqual({ ok: true, phone: { kind: 'service', display, dial, sms: null, extension: null } })

@@ -7,7 +7,8 @@
  *   the trunk 0 and eight-digit local numbers; every other area code has four (0571) and seven- or
  *   eight-digit local numbers. Given after +86/0086 the trunk 0 is left out (+86 571 …);
  * - service: the short numbers that are dialled as they are — 110, 119, 120, 122 and other
- *   three-digit 1xx, five-digit 1xxxx such as 12345 and 10086, 95xxx(x) — and 400/800 numbers;
+ *   three-digit 1xx, five-digit 1xxxx such as 12345 and 10086, 95xxx(x) — 400/800 numbers, and a
+ *   city's five-digit service line after its area code (0571-12319, dialled from elsewhere);
  * - an extension after 转, 分机, ext, x or #: dialled after a pause (`,`), once the call is answered.
  *
  * The normal form is what is stored and printed, grouped as Chinese numbers are written
@@ -47,6 +48,8 @@ function national(digits: string): { kind: PhoneKind; display: string; e164: str
     const areaLength = threeDigitAreas.test(digits) ? 3 : 4
     const area = digits.slice(0, areaLength)
     const local = digits.slice(areaLength)
+    // Another city's service line: its area code and the five-digit number (0571-12319).
+    if (/^(1\d{4}|9[56]\d{3,4})$/.test(local)) return { kind: 'service', display: `${area}-${local}`, e164: `+86${digits.slice(1)}` }
     const localOk = areaLength === 3 ? /^\d{8}$/.test(local) : /^\d{7,8}$/.test(local)
     if (!/^0[1-9]/.test(digits) || !localOk) {
       return `a landline is its area code and a local number of ${areaLength === 3 ? 'eight' : 'seven or eight'} digits (${area}-…), got ${local.length} digits after ${area}`

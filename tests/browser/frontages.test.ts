@@ -122,7 +122,7 @@ describe('门前三包 frontages', () => {
     const [made1] = await teahouse()
     expect(made1).toBeDefined()
     made.add(made1!.properties.id)
-    expect(made1!.properties.merchant).toMatchObject({ name: '测试茶馆', phone: '13800000009' })
+    expect(made1!.properties.merchant).toMatchObject({ name: '测试茶馆', phone: '138-0000-0009' })
     expect(made1!.properties.parent_code).toBe(segmentCode)
     // 6 m wide and about 7 m deep.
     expect(area(made1!.geometry as Polygon)).toBeGreaterThan(30)
