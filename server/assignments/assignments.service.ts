@@ -9,7 +9,7 @@ import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
 import type { AuditOption } from '../zones/zones.service.js'
 import { findZoneById } from '../zones/zones.repository.js'
 import { findPartyById, findPartyByIdentity, insertParty, type PartyFields } from '../parties/parties.repository.js'
-import { blankProblem, readPartyType } from '../parties/parties.service.js'
+import { blankProblem, normalisePhone, readPartyType } from '../parties/parties.service.js'
 import {
   assignmentById,
   closeAssignment,
@@ -82,7 +82,7 @@ export async function assignParty(
       }
       partyId = party.id
     } else {
-      const fields = { ...input.party!, name: input.party!.name.trim() }
+      const fields = { ...normalisePhone(input.party!, 'party.phone'), name: input.party!.name.trim() }
       if (duty === 'chief' && !fields.role) fields.role = defaultChiefRole[zone.kind]
       await lockPartyIdentity(tx, duty, fields.name, fields.phone)
       const existing = await findPartyByIdentity(tx, duty, fields)

@@ -31,6 +31,7 @@ export const errorStatus = {
   not_a_jurisdiction: 400,
   too_large: 400,
   invalid_text: 400,
+  invalid_phone: 400,
   // 404: nothing has this id, code or route.
   not_found: 404,
   // 409: the request is fine but the stored state is in its way.
@@ -70,6 +71,8 @@ export const errorStatus = {
   // 503: the database cannot be reached or did not answer in time; the same request may succeed later.
   database_unavailable: 503,
   database_timeout: 503,
+  // 503: the server is at a limit of its own for now; the caller may retry (Retry-After says when).
+  busy: 503,
   // 507: the server cannot take the request now; the caller may retry later.
   insufficient_storage: 507,
 } as const satisfies Record<string, number>

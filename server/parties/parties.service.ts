@@ -1,6 +1,7 @@
 import type { Db, DbOrTx, PartyType } from '../db/database.js'
 import { partyTypes } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
+import { parsePhone } from '../kernel/phone.js'
 import {
   deletePartyRow,
   findDepartmentByName,
@@ -23,6 +24,19 @@ export function blankProblem(fields: Partial<PartyFields>): void {
   if (fields.name !== undefined && fields.name.trim() === '') {
     throw new DomainError('invalid_name', 'name: must not be blank', [{ field: 'name', reason: 'must not be blank' }])
   }
+}
+
+/**
+ * The party's phone in its normal form (kernel/phone.ts), so that what is stored is what is
+ * dialled; a blank phone is no phone. A number that does not parse is 400 `invalid_phone` naming
+ * the field and saying what is accepted.
+ */
+export function normalisePhone<T extends { phone?: string | null }>(fields: T, field: string): T {
+  if (fields.phone === undefined || fields.phone === null) return fields
+  if (fields.phone.trim() === '') return { ...fields, phone: null }
+  const reading = parsePhone(fields.phone)
+  if (!reading.ok) throw new DomainError('invalid_phone', `${field}: ${reading.reason}`, [{ field, reason: reading.reason }])
+  return { ...fields, phone: reading.phone.display }
 }
 
 async function partyWithZones(db: DbOrTx, id: number): Promise<PartyWithZones> {
@@ -52,9 +66,10 @@ async function checkDepartmentNameFree(db: DbOrTx, name: string, selfId: number 
   }
 }
 
-export async function createParty(db: Db, input: PartyFields & { type: string }) {
-  const type = readPartyType(input.type, 'type')
-  blankProblem(input)
+export async function createParty(db: Db, given: PartyFields & { type: string }) {
+  const type = readPartyType(given.type, 'type')
+  blankProblem(given)
+  const input = normalisePhone(given, 'phone')
   return db.transaction().execute(async (tx) => {
     const name = input.name.trim()
     if (type === 'department') await checkDepartmentNameFree(tx, name, null)
@@ -63,8 +78,9 @@ export async function createParty(db: Db, input: PartyFields & { type: string })
   })
 }
 
-export async function updateParty(db: Db, id: number, input: Partial<PartyFields> & { version: number }) {
-  blankProblem(input)
+export async function updateParty(db: Db, id: number, given: Partial<PartyFields> & { version: number }) {
+  blankProblem(given)
+  const input = normalisePhone(given, 'phone')
   return db.transaction().execute(async (tx) => {
     const party = await findPartyById(tx, id, { forUpdate: true })
     if (!party) throw notFound(`Party ${id}`)

@@ -6,6 +6,7 @@ import { addDrawingPage, createPdf } from './pdf-writer.js'
 import { drawSignboard, fileNameOf, writeDrawing, type SignboardFormat } from './render.js'
 import { batchKinds, type BatchKind } from '../kernel/zone-kinds.js'
 import { findZonesByCode, listZonesUnder } from './signboards.repository.js'
+import { renderSlots } from './render-limits.js'
 
 // Rows of the kind table; re-exported for the schemas and scripts/signboards.ts.
 export { batchKinds, type BatchKind }
@@ -42,6 +43,16 @@ export async function batchZones(db: Db, code: string, kind: BatchKind): Promise
   return { root, zones: zones as (ZoneRow & { kind: BatchKind })[] }
 }
 
+/** One signboard of a batch takes a render slot like a request, but waits for it as long as it takes. */
+async function inSlot<T>(render: () => Promise<T>): Promise<T> {
+  const release = await renderSlots.acquireEventually()
+  try {
+    return await render()
+  } finally {
+    release()
+  }
+}
+
 /**
  * Renders every signboard of a batch, one after another, reporting progress after each: a
  * multi-page PDF or a zip of one file per zone.
@@ -57,7 +68,7 @@ export async function renderBatch(
   if (request.format === 'pdf') {
     const { doc, done } = createPdf(`${root.name} 公示牌`)
     for (const [index, zone] of zones.entries()) {
-      addDrawingPage(doc, await drawSignboard(db, zone, options))
+      await inSlot(async () => addDrawingPage(doc, await drawSignboard(db, zone, options)))
       onProgress(index + 1, zones.length, zone)
       // Let the server answer progress requests between signboards.
       await new Promise((resolve) => setImmediate(resolve))
@@ -68,8 +79,7 @@ export async function renderBatch(
   const fileFormat = request.fileFormat ?? 'pdf'
   const files: Record<string, Uint8Array> = {}
   for (const [index, zone] of zones.entries()) {
-    const drawing = await drawSignboard(db, zone, options)
-    files[fileNameOf(zone, fileFormat)] = await writeDrawing(drawing, fileFormat, request.dpi)
+    files[fileNameOf(zone, fileFormat)] = await inSlot(async () => writeDrawing(await drawSignboard(db, zone, options), fileFormat, request.dpi))
     onProgress(index + 1, zones.length, zone)
     await new Promise((resolve) => setImmediate(resolve))
   }

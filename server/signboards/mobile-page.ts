@@ -1,3 +1,5 @@
+import { smsNumber, telHref } from '../kernel/phone.js'
+import { printable } from './printable-text.js'
 import type { SignboardData } from './signboard-data.js'
 
 /**
@@ -6,21 +8,28 @@ import type { SignboardData } from './signboard-data.js'
  * scripts or styles from elsewhere), Simplified Chinese.
  */
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  printable(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
-const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`
+
+/** A call button dialling exactly the number (extension after a pause); a phone that does not parse is text only. */
+function phoneHtml(phone: string | null): string {
+  if (!phone) return '<span class="none">未登记电话</span>'
+  const href = telHref(phone)
+  return href ? `<a class="call" data-testid="call" href="${escapeHtml(href)}">${escapeHtml(phone)}</a>` : `<span class="phone" data-testid="phone-text">${escapeHtml(phone)}</span>`
+}
 
 function contactRow(name: string, detail: string | null, phone: string | null, swatch?: string): string {
   return `<li class="contact">
   <div class="who">${swatch ? `<span class="swatch" style="background:${escapeHtml(swatch)}"></span>` : ''}<strong>${escapeHtml(name)}</strong>${
     detail ? `<small>${escapeHtml(detail)}</small>` : ''
   }</div>
-  ${phone ? `<a class="call" data-testid="call" href="${escapeHtml(telHref(phone))}">${escapeHtml(phone)}</a>` : '<span class="none">未登记电话</span>'}
+  ${phoneHtml(phone)}
 </li>`
 }
 
 export function mobilePageHtml(data: SignboardData): string {
-  const firstPhone = data.groups.flatMap((g) => g.people).find((p) => p.phone)?.phone ?? data.hotline
+  // The location goes by SMS to the first mobile among the people: a landline cannot take one.
+  const smsTo = data.groups.flatMap((g) => g.people).map((p) => smsNumber(p.phone)).find(Boolean) ?? null
   const groups = data.groups
     .map(
       (group) => `<section><h2>${escapeHtml(group.heading)}</h2><ul>${group.people
@@ -33,7 +42,7 @@ export function mobilePageHtml(data: SignboardData): string {
         .map((d) => contactRow(d.name, d.categories.length ? `负责：${d.categories.join('、')}` : null, d.phone))
         .join('')}${data.fallback ? contactRow(data.fallback.name, '属地兜底', data.fallback.phone) : ''}</ul></section>`
     : ''
-  const smsBody = `【${data.zone.name}】市民反映问题，位置：`
+  const smsBody = `【${printable(data.zone.name)}】市民反映问题，位置：`
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -69,7 +78,7 @@ ${departments}
   <h2>反映问题</h2>
   <button type="button" id="send-location" data-testid="send-location">发送我的位置给责任人</button>
   <p id="where"></p>
-  <a href="${escapeHtml(telHref(data.hotline))}" data-testid="hotline">监督电话 ${escapeHtml(data.hotline)}</a>
+  <a href="${escapeHtml(telHref(data.hotline) ?? 'tel:12345')}" data-testid="hotline">监督电话 ${escapeHtml(data.hotline)}</a>
 </section>
 ${data.duties ? `<section><h2>职责</h2><p>${escapeHtml(data.duties)}</p></section>` : ''}
 <footer>编号 ${escapeHtml(data.zone.code)} · 街长制</footer>
@@ -82,8 +91,10 @@ ${data.duties ? `<section><h2>职责</h2><p>${escapeHtml(data.duties)}</p></sect
     navigator.geolocation.getCurrentPosition(function (pos) {
       var lon = pos.coords.longitude.toFixed(6), lat = pos.coords.latitude.toFixed(6);
       var text = ${JSON.stringify(smsBody).replace(/</g, "\\u003c")} + '经度 ' + lon + '，纬度 ' + lat + '（WGS-84，精度约 ' + Math.round(pos.coords.accuracy) + ' 米）';
+      var smsTo = ${JSON.stringify(smsTo)};
+      if (!smsTo) { where.textContent = text + '。责任人未登记手机，请拨打电话告知位置。'; return; }
       where.textContent = text;
-      location.href = 'sms:' + ${JSON.stringify(firstPhone.replace(/[^\d+]/g, ''))} + '?body=' + encodeURIComponent(text);
+      location.href = 'sms:' + smsTo + '?body=' + encodeURIComponent(text);
     }, function () { where.textContent = '未能获取位置，请直接拨打电话。'; }, { enableHighAccuracy: true, timeout: 15000 });
   });
 </script>

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit'
 import type { Drawing, Paint, Shape } from './drawing.js'
 import { FONT_FILES, measureText } from './fonts.js'
+import { printable } from './printable-text.js'
 
 const POINTS_PER_MM = 72 / 25.4
 
@@ -75,18 +76,19 @@ function drawShape(doc: Doc, shape: Shape): void {
       doc.restore()
       return
     case 'text': {
+      const text = printable(shape.text)
       doc.save()
       if (shape.rotate) doc.rotate(shape.rotate, { origin: [shape.x, shape.y] })
       doc.font(shape.weight).fontSize(shape.size)
-      const width = measureText(shape.text, shape.size, shape.weight)
+      const width = measureText(text, shape.size, shape.weight)
       const x = shape.anchor === 'start' ? shape.x : shape.anchor === 'middle' ? shape.x - width / 2 : shape.x - width
       const options = { lineBreak: false, baseline: 'alphabetic' as const }
       if (shape.halo) {
         doc.lineWidth(shape.halo.width).strokeColor(shape.halo.color).lineJoin('round')
-        doc.text(shape.text, x, shape.y, { ...options, stroke: true, fill: false })
+        doc.text(text, x, shape.y, { ...options, stroke: true, fill: false })
       }
       doc.fillColor(shape.fill)
-      doc.text(shape.text, x, shape.y, { ...options, stroke: false, fill: true })
+      doc.text(text, x, shape.y, { ...options, stroke: false, fill: true })
       doc.restore()
       return
     }

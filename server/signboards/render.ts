@@ -6,6 +6,7 @@ import { drawingsToPdf } from './pdf-writer.js'
 import { drawingToPng } from './png-writer.js'
 import { findSignboardZone, gatherSignboard, type SignboardKind } from './signboard-data.js'
 import { composeSignboard, mapAspect } from './signboard-layout.js'
+import { printable } from './printable-text.js'
 import { drawingToSvg } from './svg-writer.js'
 
 export const signboardFormats = ['pdf', 'svg', 'png'] as const
@@ -57,6 +58,6 @@ export async function renderSignboard(
 
 /** A file name that keeps the Chinese name but nothing a file system or a zip would trip on. */
 export function fileNameOf(zone: { code: string; name: string }, extension: string): string {
-  const safe = (text: string) => text.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80)
+  const safe = (text: string) => printable(text).replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80)
   return `${safe(zone.code)}-${safe(zone.name)}.${extension}`
 }

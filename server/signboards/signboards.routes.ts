@@ -4,7 +4,8 @@ import type { ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, DomainError, notFound } from '../errors.js'
 import { BatchJobs, type BatchJob } from './batch-jobs.js'
 import { mobilePageHtml } from './mobile-page.js'
-import { paperOf, pixelSize, type Orientation, type PaperSize } from './paper.js'
+import type { PaperSize } from './paper.js'
+import { checkPngSize, renderSlots, RETRY_AFTER_S } from './render-limits.js'
 import { contentTypes, fileNameOf, renderSignboard, type SignboardFormat } from './render.js'
 import { findSignboardZone, gatherSignboard } from './signboard-data.js'
 import { mapAspect } from './signboard-layout.js'
@@ -26,16 +27,6 @@ import {
 import { errorResponses } from '../kernel/schemas.js'
 import { getDutyText, putDutyText } from './signboards.repository.js'
 import { zoneKinds } from '../kernel/zone-kinds.js'
-
-/** A PNG larger than this many pixels would take too much memory to render on the server. */
-const MAX_PIXELS = 60_000_000
-
-function checkPngSize(paper: PaperSize, orientation: Orientation | undefined, dpi: number): void {
-  const size = pixelSize(paperOf(paper, orientation), dpi)
-  if (size.width * size.height > MAX_PIXELS) {
-    throw badRequest('too_large', `A ${paper} PNG at ${dpi} dpi would be ${size.width}×${size.height} pixels; use a lower dpi or the PDF`)
-  }
-}
 
 function sendFile(reply: FastifyReply, body: Buffer, contentType: string, fileName: string, download = false) {
   return reply
@@ -77,7 +68,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
           'For a street, segment, unit grid or community: title, map, responsible people and phones, departments, duties, QR code to /r/{code}, date. PDF is vector with the Chinese font embedded.',
         params: SignboardParams,
         querystring: SignboardQuery,
-        response: { 200: SignboardFile, ...errorResponses(400, 404, 422) },
+        response: { 200: SignboardFile, ...errorResponses(400, 404, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -87,15 +78,23 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
       const format = match[2]!.toLowerCase() as SignboardFormat
       const paper = (request.query.paper?.toUpperCase() ?? 'A3') as PaperSize
       const dpi = request.query.dpi ?? 150
-      if (format === 'png') checkPngSize(paper, request.query.orientation, dpi)
-      const { body, zone } = await renderSignboard(app.db, code, format, {
-        paper,
-        orientation: request.query.orientation ?? 'landscape',
-        dpi,
-        publicUrl: app.config.publicUrl,
-        ...(request.query.kind ? { kind: request.query.kind } : {}),
+      if (format === 'png') checkPngSize(paper, request.query.orientation, dpi, 'query.dpi')
+      const release = await renderSlots.acquire().catch((error: unknown) => {
+        reply.header('retry-after', String(RETRY_AFTER_S))
+        throw error
       })
-      return sendFile(reply, body, contentTypes[format], fileNameOf(zone, format))
+      try {
+        const { body, zone } = await renderSignboard(app.db, code, format, {
+          paper,
+          orientation: request.query.orientation ?? 'landscape',
+          dpi,
+          publicUrl: app.config.publicUrl,
+          ...(request.query.kind ? { kind: request.query.kind } : {}),
+        })
+        return sendFile(reply, body, contentTypes[format], fileNameOf(zone, format))
+      } finally {
+        release()
+      }
     },
   )
 
@@ -138,7 +137,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
       const body = request.body
       // Every page of a PNG zip is this size: refuse it now rather than fail (or exhaust memory) mid-batch.
       if (body.format === 'zip' && body.file_format === 'png') {
-        checkPngSize((body.paper?.toUpperCase() ?? 'A3') as PaperSize, body.orientation, body.dpi ?? 150)
+        checkPngSize((body.paper?.toUpperCase() ?? 'A3') as PaperSize, body.orientation, body.dpi ?? 150, 'body.dpi')
       }
       const job = await jobs.start(app.db, {
         zone: body.zone,

@@ -1,16 +1,10 @@
 import type { Drawing, Paint, Shape } from './drawing.js'
 import { FONT_FAMILY } from './fonts.js'
+import { printable } from './printable-text.js'
 
-/**
- * Characters that are not XML 1.0 `Char`s (controls, U+FFFE/FFFF, lone surrogates). Input refuses
- * them (server/http/text-input.ts), but a name stored before that, or written straight to the
- * database, must not make the whole signboard invalid XML: it is drawn without them.
- */
-// eslint-disable-next-line no-control-regex
-const notXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
-
+/** Text for XML: without what XML cannot hold (printable-text.ts), markup characters as entities. */
 export const escapeXml = (text: string) =>
-  text.replace(notXmlChar, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+  printable(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
 const n = (value: number) => String(Math.round(value * 100) / 100)
 

@@ -2,6 +2,7 @@ import { duties, isDuty, type Duty, type ZoneKind } from '../kernel/zone-kinds.j
 import type { ErrorDetail } from '../errors.js'
 import { defaultChiefRole, dutiesByKind } from '../zones/zone-rules.js'
 import { parseInstant } from '../kernel/time.js'
+import { parsePhone } from '../kernel/phone.js'
 
 /** Readers for the fields of an import feature: each records its problems and returns null on one. */
 
@@ -72,6 +73,16 @@ export function readText(
   return text
 }
 
+/** A phone, in its normal form (kernel/phone.ts), as the editing API stores it; a number that does not parse is a format problem. */
+export function readPhone(value: unknown, field: string, problems: ImportProblem[], index: number | undefined): string | null {
+  const text = readText(value, field, problems, index, { max: 40 })
+  if (text === null) return null
+  const reading = parsePhone(text)
+  if (reading.ok) return reading.phone.display
+  problems.push({ class: 'format', ...(index === undefined ? { field } : { index, field }), reason: reading.reason })
+  return null
+}
+
 export function readTime(value: unknown, field: string, problems: ImportProblem[], index: number, required: boolean): string | null {
   if (value === undefined || value === null) {
     if (required) problems.push({ class: 'format', index, field, reason: 'is missing (an ISO date or time)' })
@@ -103,7 +114,7 @@ export function readParty(
   }
   const before = problems.length
   const name = readText(value.name, `${field}.name`, problems, index, { required: true, max: 200 })
-  const phone = readText(value.phone, `${field}.phone`, problems, index, { max: 40 })
+  const phone = readPhone(value.phone, `${field}.phone`, problems, index)
   const title = options.person ? readText(value.title, `${field}.title`, problems, index, { max: 200 }) : null
   const role = options.person ? readText(value.role, `${field}.role`, problems, index, { max: 40 }) : null
   const since = readTime(value.since, `${field}.since`, problems, index, false)
@@ -173,7 +184,7 @@ export function readHistory(value: unknown, kind: ZoneKind | null, index: number
       problems.push({ class: 'rule', index, field: `${field}.duty`, reason: `a ${kind} has no ${duty}` })
     }
     const name = readText(raw.name, `${field}.name`, problems, index, { required: true, max: 200 })
-    const phone = readText(raw.phone, `${field}.phone`, problems, index, { max: 40 })
+    const phone = readPhone(raw.phone, `${field}.phone`, problems, index)
     const person = duty === 'chief'
     const title = person ? readText(raw.title, `${field}.title`, problems, index, { max: 200 }) : null
     const role = person ? readText(raw.role, `${field}.role`, problems, index, { max: 40 }) : null

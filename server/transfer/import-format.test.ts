@@ -21,19 +21,20 @@ describe('parseFeatureCollection', () => {
           centreLine,
         ),
       ),
-      departments: [{ name: '市政所', phone: '0571-1' }],
+      departments: [{ name: '市政所', phone: '0571-87001234' }],
     })
     expect(parsed.problems).toEqual([])
     const [street] = parsed.features
     // Bare dates are midnight China Standard Time (kernel/time.ts): 2024-03-01 is 2024-02-29T16:00Z.
     expect(street).toMatchObject({
       index: 0, kind: 'street', code: 'S1', parent: '330106001', widthM: null,
-      chief: { name: '张三', phone: '13800000000', role: '街长', since: '2024-02-29T16:00:00.000Z' },
+      chief: { name: '张三', phone: '138-0000-0000', role: '街长', since: '2024-02-29T16:00:00.000Z' },
       department: { name: '市政所' },
       categories: [['路灯损坏', '市政所']],
       history: [{ duty: 'chief', name: '李四', role: '街长', from: '2019-12-31T16:00:00.000Z', to: '2024-02-29T16:00:00.000Z' }],
     })
-    expect(parsed.departmentPhones.get('市政所')).toBe('0571-1')
+    // Phones are read into their normal form (kernel/phone.ts).
+    expect(parsed.departmentPhones.get('市政所')).toBe('0571-8700-1234')
   })
 
   it('names a frontage after its merchant when it has no name', () => {

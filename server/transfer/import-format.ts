@@ -14,6 +14,7 @@ import {
   readDepartment,
   readHistory,
   readParty,
+  readPhone,
   readText,
   type HistoryInput,
   type ImportProblem,
@@ -122,7 +123,7 @@ function readTopLevel(input: Json, result: ParsedImport): void {
         const field = `departments[${i}]`
         if (!isObject(raw)) return problems.push({ class: 'format', field, reason: 'must be an object {name, phone}' })
         const name = readText(raw.name, `${field}.name`, problems, undefined, { required: true, max: 200 })
-        const phone = readText(raw.phone, `${field}.phone`, problems, undefined, { max: 40 })
+        const phone = readPhone(raw.phone, `${field}.phone`, problems, undefined)
         if (name) noteDepartmentPhone(name, phone, result.departmentPhones, problems, undefined, `${field}.phone`)
       })
     }

@@ -60,10 +60,7 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
   if (parsed.unreadable) throw invalidImport(parsed.problems)
   const problems = [...parsed.problems]
   const stored = await lookUpStoredZones(db, parsed)
-  for (const [key, index] of parsed.declared) {
-    const zone = stored.get(key)
-    if (zone) problems.push({ class: 'rule', index, field: 'properties.code', reason: `${zone.kind} "${zone.code}" already exists in the database` })
-  }
+  problems.push(...alreadyStored(parsed, stored))
   const parents = resolveParents(parsed, stored, problems)
   const invalid = await findInvalidGeometries(db, parsed.features.map(({ index, geometry }) => ({ index, geometry })))
   for (const { index, field, reason } of invalid) problems.push({ class: 'rule', index, field, reason })
@@ -77,8 +74,21 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
     })
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result
+    // A concurrent import wrote the same codes after the check above (PostgreSQL runs the two side
+    // by side; the embedded backend, one after the other): the same answer as if it had come first.
+    if ((error as { code?: string }).code === '23505') {
+      const duplicates = alreadyStored(parsed, await lookUpStoredZones(db, parsed))
+      if (duplicates.length) throw invalidImport(duplicates)
+    }
     throw error
   }
+}
+
+function alreadyStored(parsed: ParsedImport, stored: Map<string, StoredZone>): ImportProblem[] {
+  return [...parsed.declared].flatMap(([key, index]) => {
+    const zone = stored.get(key)
+    return zone ? [{ class: 'rule' as const, index, field: 'properties.code', reason: `${zone.kind} "${zone.code}" already exists in the database` }] : []
+  })
 }
 
 async function lookUpStoredZones(db: Db, parsed: ParsedImport): Promise<Map<string, StoredZone>> {

@@ -19,9 +19,9 @@ describe('parties, assignments and category routing', () => {
   /** 赵六 has been the street's chief since 2023, and 张三 is a chief holding nothing. */
   async function givenZhaoLiuSince2023AndZhangSan() {
     const first = await created('POST', `/api/zones/${zone.street}/assignments`, {
-      duty: 'chief', party: { name: '赵六', phone: '0571-00000006' }, from: '2023-01-01T00:00:00+08:00',
+      duty: 'chief', party: { name: '赵六', phone: '0571-0000-0006' }, from: '2023-01-01T00:00:00+08:00',
     })
-    const zhang = await created('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-00000001', title: '区城管局局长', role: '街长' })
+    const zhang = await created('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-0000-0001', title: '区城管局局长', role: '街长' })
     return { firstAssignment: first.id as number, zhang: zhang.id as number }
   }
   /** …and 张三 took over on 2024-03-01, closing 赵六's term. */
@@ -60,7 +60,7 @@ describe('parties, assignments and category routing', () => {
     let chiefId: number
 
     it('creates a chief and finds it by type and name', async () => {
-      const created = await call('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-00000001', title: '区城管局局长', role: '街长' })
+      const created = await call('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-0000-0001', title: '区城管局局长', role: '街长' })
       expect(created.statusCode, created.body).toBe(201)
       chiefId = created.json().id
       expect(created.json()).toMatchObject({ type: 'chief', name: '张三', version: 1, zones: [] })
@@ -71,10 +71,10 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('updates a party by version and refuses a stale version without writing', async () => {
-      chiefId = (await created('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-00000001' })).id
-      const updated = await call('PATCH', `/api/parties/${chiefId}`, { version: 1, phone: '0571-00000002' })
+      chiefId = (await created('POST', '/api/parties', { type: 'chief', name: '张三', phone: '0571-0000-0001' })).id
+      const updated = await call('PATCH', `/api/parties/${chiefId}`, { version: 1, phone: '0571-0000-0002' })
       expect(updated.statusCode, updated.body).toBe(200)
-      expect(updated.json()).toMatchObject({ phone: '0571-00000002', version: 2 })
+      expect(updated.json()).toMatchObject({ phone: '0571-0000-0002', version: 2 })
       const stale = await call('PATCH', `/api/parties/${chiefId}`, { version: 1, name: '李四' })
       expect(stale.statusCode).toBe(409)
       expect(stale.json().error).toMatchObject({ code: 'version_conflict', details: { current_version: 2, current: { name: '张三' } } })
@@ -107,14 +107,14 @@ describe('parties, assignments and category routing', () => {
   describe('assignments', () => {
     it('gives a street a chief, creating the person with the default role of the kind', async () => {
       const response = await call('POST', `/api/zones/${zone.street}/assignments`, {
-        duty: 'chief', party: { name: '赵六', phone: '0571-00000006' }, from: '2023-01-01T00:00:00+08:00',
+        duty: 'chief', party: { name: '赵六', phone: '0571-0000-0006' }, from: '2023-01-01T00:00:00+08:00',
       })
       expect(response.statusCode, response.body).toBe(201)
       expect(response.json()).toMatchObject({
         duty: 'chief', party: { type: 'chief', name: '赵六', role: '街长' }, valid_from: '2022-12-31T16:00:00.000Z', valid_to: null, version: 1,
       })
       const street = (await call('GET', `/api/zones/${zone.street}`)).json()
-      expect(street.properties.chief).toMatchObject({ name: '赵六', phone: '0571-00000006', role: '街长' })
+      expect(street.properties.chief).toMatchObject({ name: '赵六', phone: '0571-0000-0006', role: '街长' })
       const [effect] = response.json().audit.jurisdictions
       expect(effect).toMatchObject({ code: '330105003', kind: 'subdistrict' })
       expect(effect.resolved.unassigned).toEqual([expect.objectContaining({ key: 'street:S1:chief' })])
@@ -123,7 +123,7 @@ describe('parties, assignments and category routing', () => {
 
     it('naming the current holder again changes nothing', async () => {
       const { firstAssignment } = await givenZhaoLiuSince2023AndZhangSan()
-      const response = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party: { name: '赵六', phone: '0571-00000006' } })
+      const response = await call('POST', `/api/zones/${zone.street}/assignments`, { duty: 'chief', party: { name: '赵六', phone: '0571-0000-0006' } })
       expect(response.statusCode).toBe(200)
       expect(response.json().id).toBe(firstAssignment)
       const [effect] = response.json().audit.jurisdictions
@@ -190,7 +190,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('gives a frontage its merchant and a community its fall-back party', async () => {
-      const merchant = await call('POST', `/api/zones/${zone.frontage}/assignments`, { duty: 'merchant', party: { name: '知味观', phone: '0571-00000009' } })
+      const merchant = await call('POST', `/api/zones/${zone.frontage}/assignments`, { duty: 'merchant', party: { name: '知味观', phone: '0571-0000-0009' } })
       expect(merchant.statusCode, merchant.body).toBe(201)
       const fallback = await call('POST', `/api/zones/${zone.community}/assignments`, { duty: 'fallback', party: { name: '城市物业公司' } })
       expect(fallback.statusCode, fallback.body).toBe(201)
@@ -202,7 +202,7 @@ describe('parties, assignments and category routing', () => {
     })
 
     it('ends an assignment by version, once', async () => {
-      await created('POST', `/api/zones/${zone.frontage}/assignments`, { duty: 'merchant', party: { name: '知味观', phone: '0571-00000009' } })
+      await created('POST', `/api/zones/${zone.frontage}/assignments`, { duty: 'merchant', party: { name: '知味观', phone: '0571-0000-0009' } })
       const [open] = (await call('GET', `/api/zones/${zone.frontage}/assignments?duty=merchant`)).json()
       expect((await call('POST', `/api/assignments/${open.id}/end`, { version: 5 })).statusCode).toBe(409)
       const early = await call('POST', `/api/assignments/${open.id}/end`, { version: 1, to: '2000-01-01' })

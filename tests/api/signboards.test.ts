@@ -201,7 +201,7 @@ describe('signboards of a seeded sub-district', () => {
     const response = await t.app.inject({ method: 'GET', url: '/r/TS-S01' })
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toContain('text/html')
-    for (const text of ['体育场路 街长公示牌', '王建国', '李明', '陈晓红', '赵志刚', 'href="tel:057187001234"', 'href="tel:13805710001"', 'send-location', 'tel:12345']) {
+    for (const text of ['体育场路 街长公示牌', '王建国', '李明', '陈晓红', '赵志刚', 'href="tel:+8657187001234"', 'href="tel:+8613805710001"', 'send-location', 'tel:12345']) {
       expect(response.body).toContain(text)
     }
     const missing = await t.app.inject({ method: 'GET', url: '/r/NOPE' })

@@ -19,17 +19,17 @@ export function richDistrict() {
   return {
     type: 'FeatureCollection',
     departments: [
-      { name: '市政所', phone: '0571-00000001' },
-      { name: '环卫所', phone: '0571-00000002' },
-      { name: '备用科(测试)', phone: '0571-00000009' },
+      { name: '市政所', phone: '0571-0000-0001' },
+      { name: '环卫所', phone: '0571-0000-0002' },
+      { name: '备用科(测试)', phone: '0571-0000-0009' },
     ],
     categories: ['路灯损坏', '未分派类别'],
     features: [
       feature(
         {
           kind: 'district', code: '330106', name: '测试区',
-          chief: { name: '区长甲(测试)', phone: '13900000001', title: '区长', since: '2023-01-01' },
-          fallback: { name: '城市物业(测试)', phone: '0571-99999999' },
+          chief: { name: '区长甲(测试)', phone: '139-0000-0001', title: '区长', since: '2023-01-01' },
+          fallback: { name: '城市物业(测试)', phone: '0571-9999-9999' },
           categories: { 路灯损坏: '市政所' },
         },
         rectangle(120.14, 30.25, 120.18, 30.29),
@@ -38,13 +38,13 @@ export function richDistrict() {
         {
           kind: 'subdistrict', code: '330106001', name: '测试街道', parent: '330106',
           department: '城管执法中队',
-          fallback: { name: '街道物业(测试)', phone: '0571-88888888', since: '2022-05-01T08:00:00+08:00' },
+          fallback: { name: '街道物业(测试)', phone: '0571-8888-8888', since: '2022-05-01T08:00:00+08:00' },
           categories: { 占道经营: '城管执法中队', 垃圾堆放: '环卫所' },
         },
         rectangle(120.15, 30.26, 120.17, 30.28),
       ),
       feature(
-        { kind: 'community', code: '330106001001', name: '西社区', parent: '330106001', chief: { name: '书记乙(测试)', phone: '13900000002' } },
+        { kind: 'community', code: '330106001001', name: '西社区', parent: '330106001', chief: { name: '书记乙(测试)', phone: '139-0000-0002' } },
         rectangle(120.15, 30.26, 120.16, 30.28),
       ),
       feature(
@@ -57,16 +57,16 @@ export function richDistrict() {
       feature(
         {
           kind: 'grid', code: '33010600100101', name: '西一网格', parent: '330106001001',
-          chief: { name: '网格员丙(测试)', phone: '13900000003', since: '2024-03-01' },
+          chief: { name: '网格员丙(测试)', phone: '139-0000-0003', since: '2024-03-01' },
           history: [
-            { duty: 'chief', name: '网格员旧甲(测试)', phone: '13900000013', from: '2020-01-01', to: '2022-01-01' },
+            { duty: 'chief', name: '网格员旧甲(测试)', phone: '139-0000-0013', from: '2020-01-01', to: '2022-01-01' },
             { duty: 'chief', name: '网格员旧乙(测试)', from: '2022-01-01', to: '2024-03-01' },
           ],
         },
         rectangle(120.15, 30.26, 120.155, 30.28),
       ),
       feature(
-        { kind: 'grid', code: '33010600100102', name: '西二网格', parent: '330106001001', chief: { name: '网格员丙(测试)', phone: '13900000003' } },
+        { kind: 'grid', code: '33010600100102', name: '西二网格', parent: '330106001001', chief: { name: '网格员丙(测试)', phone: '139-0000-0003' } },
         rectangle(120.155, 30.26, 120.16, 30.28),
       ),
       feature(
@@ -76,10 +76,10 @@ export function richDistrict() {
       feature(
         {
           kind: 'street', code: 'S1', name: '延安路', parent: '330106001', street_class: 'secondary',
-          chief: { name: '街长丁(测试)', phone: '13900000004', title: '副区长', since: '2024-01-01' },
+          chief: { name: '街长丁(测试)', phone: '139-0000-0004', title: '副区长', since: '2024-01-01' },
           department: '市政所',
           history: [
-            { duty: 'chief', name: '街长旧(测试)', phone: '13900000014', title: '原副区长', from: '2019-01-01', to: '2024-01-01' },
+            { duty: 'chief', name: '街长旧(测试)', phone: '139-0000-0014', title: '原副区长', from: '2019-01-01', to: '2024-01-01' },
             { duty: 'department', name: '环卫所', from: '2019-01-01', to: '2020-01-01' },
           ],
           categories: { 路灯损坏: '环卫所' },
@@ -91,15 +91,15 @@ export function richDistrict() {
         { type: 'MultiLineString', coordinates: [[[120.161, 30.265, 12.5], [120.169, 30.265, 12.5]], [[120.161, 30.272], [120.169, 30.272]]] },
       ),
       feature(
-        { kind: 'segment', code: 'S1-1', name: '延安路南段', parent: 'S1', chief: { name: '段长戊(测试)', phone: '13900000005' } },
+        { kind: 'segment', code: 'S1-1', name: '延安路南段', parent: 'S1', chief: { name: '段长戊(测试)', phone: '139-0000-0005' } },
         line([120.155, 30.26], [120.155, 30.27]),
       ),
       feature(
-        { kind: 'segment', code: 'S1-2', name: '延安路北段', parent: 'S1', width_m: 20, chief: { name: '段长戊(测试)', phone: '13900000005', role: '路段长' } },
+        { kind: 'segment', code: 'S1-2', name: '延安路北段', parent: 'S1', width_m: 20, chief: { name: '段长戊(测试)', phone: '139-0000-0005', role: '路段长' } },
         line([120.155, 30.27], [120.155, 30.28]),
       ),
       feature(
-        { kind: 'frontage', code: 'F1', parent: 'S1-1', merchant: { name: '老王面馆(测试)', phone: '13700000001', since: '2024-05-01' } },
+        { kind: 'frontage', code: 'F1', parent: 'S1-1', merchant: { name: '老王面馆(测试)', phone: '137-0000-0001', since: '2024-05-01' } },
         rectangle(120.15516, 30.264, 120.1553, 30.2645),
       ),
       feature(

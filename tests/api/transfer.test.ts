@@ -112,7 +112,7 @@ describe('GET /api/export', () => {
       '330106', '330106001', '330106001001', '330106001002', '33010600100101', '33010600100102', '33010600100201',
       'S1', 'S2', 'S1-1', 'S1-2', 'F1', 'F2',
     ])
-    expect(first.departments).toContainEqual({ name: '备用科(测试)', phone: '0571-00000009' })
+    expect(first.departments).toContainEqual({ name: '备用科(测试)', phone: '0571-0000-0009' })
     expect(first.categories).toEqual(['占道经营', '垃圾堆放', '未分派类别', '路灯损坏'])
     const s1 = first.features.find((f: Feature) => f.properties.code === 'S1').properties
     // The fixture's bare dates (2024-01-01, 2019-01-01) are midnight China Standard Time, as everywhere in the API.
@@ -120,13 +120,13 @@ describe('GET /api/export', () => {
       parent: '330106001',
       width_m: 30,
       street_class: 'secondary',
-      chief: { name: '街长丁(测试)', phone: '13900000004', title: '副区长', role: '街长', since: '2023-12-31T16:00:00.000Z' },
-      department: { name: '市政所', phone: '0571-00000001' },
+      chief: { name: '街长丁(测试)', phone: '139-0000-0004', title: '副区长', role: '街长', since: '2023-12-31T16:00:00.000Z' },
+      department: { name: '市政所', phone: '0571-0000-0001' },
       categories: { 路灯损坏: '环卫所' },
     })
     expect(s1.history).toEqual([
-      { duty: 'chief', name: '街长旧(测试)', phone: '13900000014', title: '原副区长', role: '街长', from: '2018-12-31T16:00:00.000Z', to: '2023-12-31T16:00:00.000Z' },
-      { duty: 'department', name: '环卫所', phone: '0571-00000002', from: '2018-12-31T16:00:00.000Z', to: '2019-12-31T16:00:00.000Z' },
+      { duty: 'chief', name: '街长旧(测试)', phone: '139-0000-0014', title: '原副区长', role: '街长', from: '2018-12-31T16:00:00.000Z', to: '2023-12-31T16:00:00.000Z' },
+      { duty: 'department', name: '环卫所', phone: '0571-0000-0002', from: '2018-12-31T16:00:00.000Z', to: '2019-12-31T16:00:00.000Z' },
     ])
     expect(first.features.find((f: Feature) => f.properties.code === '330106001002').geometry.type).toBe('MultiPolygon')
     expect(first.features.find((f: Feature) => f.properties.code === 'S2').geometry.type).toBe('MultiLineString')
@@ -241,7 +241,7 @@ describe('all or nothing', () => {
       type: 'FeatureCollection',
       categories: ['新类别'],
       features: [
-        { type: 'Feature', properties: { kind: 'street', code: 'S3', name: '新路', parent: '330106001002', chief: { name: '新街长(测试)', phone: '13900000099' }, categories: { 新类别: '新部门' } }, geometry: { type: 'LineString', coordinates: [[120.162, 30.261], [120.162, 30.274]] } },
+        { type: 'Feature', properties: { kind: 'street', code: 'S3', name: '新路', parent: '330106001002', chief: { name: '新街长(测试)', phone: '139-0000-0099' }, categories: { 新类别: '新部门' } }, geometry: { type: 'LineString', coordinates: [[120.162, 30.261], [120.162, 30.274]] } },
         { type: 'Feature', properties: { kind: 'segment', code: 'S3-1', name: '新路南段', parent: 'S3' }, geometry: { type: 'LineString', coordinates: [[120.162, 30.261], [120.162, 30.268]] } },
         { type: 'Feature', properties: { kind: 'grid', code: '33010600100202', name: '东二网格', parent: '330106001002' }, geometry: rectangle(120.161, 30.276, 120.169, 30.279) },
         bad,

@@ -1,13 +1,17 @@
 import type { Contact, Link, ResolveResult } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
+import { telHref } from '../../../server/kernel/phone.js'
 
 function ContactLine({ label, contact, testId }: { label: string; contact: Contact | null; testId?: string }) {
   if (!contact) return null
+  // The link dials exactly what the number means (extension after a pause); a stored phone that
+  // does not parse is shown as text, with no link that would dial something else.
+  const href = telHref(contact.phone)
   return (
     <div className="contact" data-testid={testId}>
       <span className="muted">{label}</span> <strong>{contact.name}</strong>
       {contact.title ? <span className="muted"> {contact.title}</span> : null}
-      {contact.phone ? <a href={`tel:${contact.phone}`}> ☎ {contact.phone}</a> : null}
+      {contact.phone ? href ? <a href={href} data-testid="call"> ☎ {contact.phone}</a> : <span> ☎ {contact.phone}</span> : null}
     </div>
   )
 }

@@ -21,12 +21,13 @@ describe('parseShopList', () => {
   it('names the row and column of every problem and keeps the good rows', () => {
     const csv = [
       'name,phone,lon,lat,width_m',
-      'A,1,120.16,30.28,8',
-      ',2,120.16,30.28,8',
-      'C,3,abc,30.28,8',
-      'D,4,30.28,120.16,8',
-      'E,5,120.16,30.28,60',
-      'F,6,120.16,30.28,1',
+      'A,13800000001,120.16,30.28,8',
+      ',13800000002,120.16,30.28,8',
+      'C,13800000003,abc,30.28,8',
+      'D,13800000004,30.28,120.16,8',
+      'E,13800000005,120.16,30.28,60',
+      'F,13800000006,120.16,30.28,1',
+      'G,找店长,120.16,30.28,8',
     ].join('\n')
     const { shops, problems } = parseShopList(csv, 'shops.csv')
     expect(shops.map((s) => s.name)).toEqual(['A'])
@@ -36,6 +37,7 @@ describe('parseShopList', () => {
       { row: 5, column: 'lat', reason: 'lon_lat_swapped' },
       { row: 6, column: 'width_m', reason: 'width_out_of_range' },
       { row: 7, column: 'width_m', reason: 'width_out_of_range' },
+      { row: 8, column: 'phone', reason: 'not_a_phone' },
     ])
   })
 
@@ -62,13 +64,13 @@ describe('parseShopList', () => {
     const geojson = JSON.stringify({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [120.16, 30.28] }, properties: { 名称: '甲店', 电话: '1', 门宽: 10 } },
+        { type: 'Feature', geometry: { type: 'Point', coordinates: [120.16, 30.28] }, properties: { 名称: '甲店', 电话: '13800000001', 门宽: 10 } },
         { type: 'Feature', geometry: { type: 'LineString', coordinates: [[120.16, 30.28], [120.17, 30.28]] }, properties: { name: '乙' } },
         { type: 'Feature', geometry: { type: 'Point', coordinates: [120.17, 30.28] }, properties: { name: '丙', width_m: 'x' } },
       ],
     })
     const { shops, problems } = parseShopList(geojson, 'shops.geojson')
-    expect(shops).toEqual([{ row: 1, name: '甲店', phone: '1', door: [120.16, 30.28], widthM: 10 }])
+    expect(shops).toEqual([{ row: 1, name: '甲店', phone: '13800000001', door: [120.16, 30.28], widthM: 10 }])
     expect(problems).toEqual([
       { row: 2, column: 'geometry', reason: 'not_a_point' },
       { row: 3, column: 'width_m', reason: 'not_a_number' },

@@ -1,5 +1,6 @@
 import gcoordModule from 'gcoord'
 import type { Position } from 'geojson'
+import { parsePhone } from '../../../server/kernel/phone.js'
 
 // gcoord's CommonJS build (what Node hands the unit tests) puts the API on the default export;
 // Vite's ES build has it there too, but accept either shape.
@@ -26,6 +27,7 @@ export interface ShopProblem {
 }
 
 export type ShopReason =
+  | 'not_a_phone'
   | 'missing_column'
   | 'required'
   | 'not_a_number'
@@ -138,6 +140,8 @@ function readShop(row: number, values: Record<Field, string>, label: (field: Fie
   if (!values.name) problem('name', 'required')
   else if (values.name.length > 200) problem('name', 'too_long')
   if (values.phone.length > 40) problem('phone', 'too_long')
+  // The server stores only numbers it can dial (server/kernel/phone.ts): say so per row, before the import.
+  else if (values.phone && !parsePhone(values.phone).ok) problem('phone', 'not_a_phone')
   const lon = Number(values.lon)
   const lat = Number(values.lat)
   if (!values.lon) problem('lon', 'required')

@@ -216,6 +216,7 @@ export const en: Record<MessageKey, string> = {
   'shopReason.out_of_range': 'out of range',
   'shopReason.lon_lat_swapped': 'longitude and latitude look swapped',
   'shopReason.width_out_of_range': 'width must be 2–50 m',
+  'shopReason.not_a_phone': 'not a phone number: a mobile, a landline with its area code or a service number, extension after 转',
   'shopReason.too_long': 'too long',
   'shopReason.not_a_point': 'not a point',
   'shopReason.unreadable': 'unreadable',

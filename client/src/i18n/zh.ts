@@ -216,6 +216,7 @@ export const zh = {
   'shopReason.out_of_range': '超出范围',
   'shopReason.lon_lat_swapped': '经纬度可能写反',
   'shopReason.width_out_of_range': '门宽须在 2–50 米之间',
+  'shopReason.not_a_phone': '不是可拨打的电话：手机、带区号的固话或服务号码，分机写在“转”后',
   'shopReason.too_long': '过长',
   'shopReason.not_a_point': '不是点要素',
   'shopReason.unreadable': '无法读取',
