@@ -302,6 +302,13 @@ class PartyBook {
   }
 }
 
+/**
+ * How many problems an answer lists: enough to fix a file by, while a file that is wrong
+ * everywhere (a 36.8 MB file once answered with a 32.7 MB list) costs a bounded answer. The
+ * message gives the whole count.
+ */
+export const MAX_LISTED_IMPORT_PROBLEMS = 1000
+
 /** 400 when the file is not in the import format; 422 when it is but breaks a rule of the data. */
 export function invalidImport(problems: ImportProblem[]): DomainError {
   const details: ErrorDetail[] = problems
@@ -313,5 +320,12 @@ export function invalidImport(problems: ImportProblem[]): DomainError {
   const message = features
     ? `${features} feature${features === 1 ? ' is' : 's are'} invalid${first ? `, and ${first.field} ${first.reason}` : ''}`
     : `The import is invalid: ${first?.field ?? 'body'} ${first?.reason ?? ''}`.trim()
-  return new DomainError(code, message, details)
+  if (details.length <= MAX_LISTED_IMPORT_PROBLEMS) return new DomainError(code, message, details)
+  const listed = details.slice(0, MAX_LISTED_IMPORT_PROBLEMS)
+  const rest = details.length - listed.length
+  return new DomainError(
+    code,
+    `${message}; ${details.length} problems, the first ${MAX_LISTED_IMPORT_PROBLEMS} listed in details and ${rest} more not listed`,
+    listed,
+  )
 }
