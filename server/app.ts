@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { DEFAULT_BODY_LIMIT } from './kernel/body-limits.js'
 import { installErrorHandler } from './http/error-handler.js'
+import { installWorkLock } from './http/work-lock-hooks.js'
 import { checkTextParameters, validatorCompiler } from './http/validators.js'
 import { installStrictJsonParser } from './http/json-body.js'
 import { rejectUnsafeText } from './http/text-input.js'
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
   installErrorHandler(app)
+  installWorkLock(app, options.db)
 
   await app.register(swagger, {
     openapi: {

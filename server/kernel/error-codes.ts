@@ -67,6 +67,8 @@ export const errorStatus = {
   nothing_to_print: 422,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
+  // 503 (longwork): the server is shutting down; the caller may retry once it is back.
+  shutting_down: 503,
   // 507: the server cannot take the request now; the caller may retry later.
   insufficient_storage: 507,
 } as const satisfies Record<string, number>

@@ -2,11 +2,12 @@ import { sql } from 'kysely'
 import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
 import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
+import { workLockOf } from '../db/work-lock.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
 import { GRID_MAX_OUTSIDE_SHARE, gridsOutsideParent, SEGMENT_TOLERANCE_M, segmentsOffStreet, zonesAwayFromParent } from '../zones/zone-checks.js'
 import {
-  parseFeatureCollection,
+  parseFeatureCollectionPaced,
   zoneKey,
   type ImportFeature,
   type ImportProblem,
@@ -45,6 +46,9 @@ export interface ImportOptions {
   dryRun?: boolean
 }
 
+/** How long validation on the embedded database steps aside for a request being answered, at most. */
+const FOREGROUND_WAIT_MS = 50
+
 class DryRunRollback extends Error {
   constructor(readonly result: ImportResult) {
     super('dry run')
@@ -56,7 +60,7 @@ class DryRunRollback extends Error {
  * and reported together, and nothing is written unless the whole file is good.
  */
 export async function importFeatureCollection(db: Db, input: unknown, options: ImportOptions = {}): Promise<ImportResult> {
-  const parsed = parseFeatureCollection(input)
+  const parsed = await parseFeatureCollectionPaced(input)
   if (parsed.unreadable) throw invalidImport(parsed.problems)
   const problems = [...parsed.problems]
   const stored = await lookUpStoredZones(db, parsed)
@@ -65,7 +69,11 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
     if (zone) problems.push({ class: 'rule', index, field: 'properties.code', reason: `${zone.kind} "${zone.code}" already exists in the database` })
   }
   const parents = resolveParents(parsed, stored, problems)
-  const invalid = await findInvalidGeometries(db, parsed.features.map(({ index, geometry }) => ({ index, geometry })))
+  // Outside the transaction, and on the embedded database stepping aside between statements for
+  // requests being answered: validation is most of a dry run's reading.
+  const lock = workLockOf(db)
+  const between = lock ? () => lock.yieldToForeground(FOREGROUND_WAIT_MS) : undefined
+  const invalid = await findInvalidGeometries(db, parsed.features.map(({ index, geometry }) => ({ index, geometry })), between)
   for (const { index, field, reason } of invalid) problems.push({ class: 'rule', index, field, reason })
   if (problems.length) throw invalidImport(problems)
 
