@@ -117,7 +117,8 @@ const locks = new WeakMap<object, WorkLock>()
  * run on other connections.
  */
 export function workLockOf(db: Db): WorkLock | null {
-  if (db.getExecutor().adapter.supportsMultipleConnections) return null
+  // A stand-in without an executor (a test's app without a database) has nothing to lock.
+  if (typeof db.getExecutor !== 'function' || db.getExecutor().adapter.supportsMultipleConnections) return null
   let lock = locks.get(db)
   if (!lock) locks.set(db, (lock = new WorkLock()))
   return lock

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { buildApp } from '../../server/app.js'
 import { workLockOf } from '../../server/db/work-lock.js'
+import { DEMO_FILE } from '../../server/transfer/demo.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
 /**
@@ -66,5 +70,24 @@ describe('a large batch and the rest of the server', () => {
     expect((await batch).statusCode).toBe(200)
     // On PostgreSQL the write is not held up at all: it is done long before the batch.
     if (!lock) expect(order).toEqual(['write', 'batch'])
+  })
+
+  it('keeps the connection of a long import open past the idle timeout, and answers it', async () => {
+    // An idle timeout of 100 ms, far shorter than a dry run of the demo's 324 features takes.
+    const app = await buildApp({ db: t.handle.db, timeouts: { idleMs: 100 } })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    try {
+      const port = (app.server.address() as AddressInfo).port
+      const body = readFileSync(DEMO_FILE, 'utf8').replace(/330105/g, '610105')
+      const response = await fetch(`http://127.0.0.1:${port}/api/import?dry_run=1`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(response.status).toBe(200)
+      expect(((await response.json()) as { dry_run: boolean }).dry_run).toBe(true)
+    } finally {
+      await app.close()
+    }
   })
 })
