@@ -10,6 +10,7 @@ import { installErrorHandler } from './http/error-handler.js'
 import { unavailablePageHtml } from './http/unavailable-page.js'
 import { SUPERVISION_HOTLINE } from './signboards/signboard-data.js'
 import { databaseReady } from './db/readiness.js'
+import { installWorkLock } from './http/work-lock-hooks.js'
 import { checkTextParameters, validatorCompiler } from './http/validators.js'
 import { installStrictJsonParser } from './http/json-body.js'
 import { rejectUnsafeText } from './http/text-input.js'
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
   installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
+  installWorkLock(app, options.db)
 
   await app.register(swagger, {
     openapi: {

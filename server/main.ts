@@ -9,6 +9,9 @@ import { loadDemoIfEmpty } from './transfer/demo.js'
 
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
 
+/** How long a shutdown waits for requests in flight (a large import or batch takes seconds). */
+const SHUTDOWN_GRACE_MS = 30_000
+
 async function main(): Promise<void> {
   const config = loadConfig()
   console.log(
@@ -37,13 +40,32 @@ async function main(): Promise<void> {
   } else {
     console.warn('[jiezhang] no built client in dist/client: run `npm run build` for the map app')
   }
-  const shutdown = async () => {
-    await app.close()
-    await handle.close()
-    process.exit(0)
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`[jiezhang] ${signal}: no new connections; waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for requests in flight`)
+    // Past the bound, the connections still open are cut; the exit status then says so.
+    let forced = false
+    const deadline = setTimeout(() => {
+      forced = true
+      console.error(`[jiezhang] requests still in flight after ${SHUTDOWN_GRACE_MS / 1000} s: closing their connections`)
+      app.server.closeAllConnections()
+    }, SHUTDOWN_GRACE_MS)
+    try {
+      // Stops accepting, answers requests in flight, then runs the plugins' onClose hooks (the
+      // signboard batch jobs stop after the signboard they are drawing).
+      await app.close()
+    } finally {
+      clearTimeout(deadline)
+      // Closes the database and releases the data-folder lock.
+      await handle.close()
+    }
+    console.log('[jiezhang] stopped')
+    process.exit(forced ? 1 : 0)
   }
-  process.once('SIGINT', shutdown)
-  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
   await app.listen({ port: config.port, host: config.host })
 }
 

@@ -73,6 +73,8 @@ export const errorStatus = {
   database_timeout: 503,
   // 503: the server is at a limit of its own for now; the caller may retry (Retry-After says when).
   busy: 503,
+  // 503: the server is shutting down; the caller may retry once it is back.
+  shutting_down: 503,
   // 507: the server cannot take the request now; the caller may retry later.
   insufficient_storage: 507,
 } as const satisfies Record<string, number>

@@ -23,7 +23,16 @@ export interface ZoneLocator {
   /** Candidates for the jurisdiction nearest to a point outside them all, measured on the ground. */
   jurisdictionsNear(db: DbOrTx, at: LonLat): Promise<Distanced<ResolvedZone>[]>
   /** The zones covering each of many points (WGS-84, parallel arrays). */
-  coveringMany(db: DbOrTx, lons: Float64Array, lats: Float64Array): Promise<CoveringMany>
+  coveringMany(db: DbOrTx, lons: Float64Array, lats: Float64Array, pacing?: Pacing): Promise<CoveringMany>
+}
+
+/**
+ * How a long lookup is cut: points per statement, and what to await between two statements (on
+ * the embedded database, a pause that lets other requests' queries in; see db/work-lock.ts).
+ */
+export interface Pacing {
+  chunk: number
+  between?: () => Promise<void>
 }
 
 /**
@@ -38,6 +47,12 @@ export interface CoveringMany {
 
 /** Statements of this many points keep the parameter arrays and the sort small. */
 export const BATCH_CHUNK = 20_000
+
+/**
+ * On the embedded database a statement holds the only connection: 500 points take about 40 ms
+ * there, the longest a single resolution then waits for the batch (scripts/bench-starvation.ts).
+ */
+export const EMBEDDED_BATCH_CHUNK = 500
 
 /** How many jurisdictions the index's planar distance proposes before they are measured. */
 const NEAREST_CANDIDATES = 16
@@ -100,12 +115,13 @@ export const sqlZoneLocator: ZoneLocator = {
     return rows.map(({ distance_m, ...zone }) => ({ zone, distance_m: Number(distance_m) }))
   },
 
-  async coveringMany(db, lons, lats) {
+  async coveringMany(db, lons, lats, pacing = { chunk: BATCH_CHUNK }) {
     const count = lons.length
     const pointOf: number[] = []
     const zoneOf: number[] = []
-    for (let start = 0; start < count; start += BATCH_CHUNK) {
-      const end = Math.min(start + BATCH_CHUNK, count)
+    for (let start = 0; start < count; start += pacing.chunk) {
+      if (start > 0) await pacing.between?.()
+      const end = Math.min(start + pacing.chunk, count)
       // Every (point, covering part's zone) pair, as two arrays in one row: far cheaper to read
       // than a row per pair. Both aggregates read the same rows in the same order, so they align.
       const { rows } = await sql<{ ords: number[] | null; zone_ids: number[] | null }>`

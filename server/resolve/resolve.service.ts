@@ -14,7 +14,8 @@ import {
   type ResolvedZone,
 } from './resolve.repository.js'
 import { holdersAt, type Holders } from '../db/holders.js'
-import { sqlZoneLocator, type ZoneLocator } from './locator.js'
+import { workLockOf } from '../db/work-lock.js'
+import { EMBEDDED_BATCH_CHUNK, sqlZoneLocator, type Pacing, type ZoneLocator } from './locator.js'
 import { applyResolutionRule, departmentSource, fallbackPrimary, nearestJurisdiction, type DepartmentSource, type Distanced } from './resolution-rule.js'
 import type { Alternative, BatchResult, Link, Resolution, ResolveStatus } from './resolve.schemas.js'
 
@@ -151,87 +152,110 @@ export async function resolvePoint(db: Db, query: PointQuery): Promise<Resolutio
   return toPublicResolution(await resolvePointInternal(db, query))
 }
 
+/** How long a batch on the embedded database steps aside for a request being answered, at most. */
+const FOREGROUND_WAIT_MS = 50
+
+/** Points per slice of the in-memory work between two yields to the event loop. */
+const RULE_SLICE = 10_000
+
 /**
  * Many points at once, set-based: the locator finds the covering zones of every point in a few
  * statements, the rule chooses per point in memory, and each lookup after that (fall-back
  * parties, holders, category routes) runs once per distinct zone, not per point; each link is
- * built once per zone and shared. Runs in one repeatable-read transaction, so that every point
- * sees the same data.
+ * built once per zone and shared. Every point sees the same data: on PostgreSQL the batch runs in
+ * one repeatable-read transaction; on the embedded database, whose one connection a transaction
+ * would hold for the whole batch, it runs as short statements that other requests' queries
+ * interleave with, holding the work lock's snapshot side so that no write lands in between
+ * (db/work-lock.ts).
  */
 export async function resolveBatchInternal(db: Db, query: BatchQuery, locator: ZoneLocator = sqlZoneLocator): Promise<InternalBatchResult[]> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (tx) => {
-      await withoutJit(tx)
-      const categoryId = await requireCategory(tx, query.category)
-      const count = query.ids.length
-      const { offsets, zoneIds, zones } = await locator.coveringMany(tx, query.lons, query.lats)
-      const routes = categoryId === null ? new Map<number, CategoryRoute>() : await categoryRoutes(tx, categoryId, [...zones.keys()])
-      const routesCategory = (zone: ResolvedZone) => routes.has(zone.id)
+  const lock = workLockOf(db)
+  if (lock === null) {
+    return db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        await withoutJit(tx)
+        return resolveBatchIn(tx, query, locator, undefined)
+      })
+  }
+  const release = await lock.acquireSnapshot()
+  try {
+    return await resolveBatchIn(db, query, locator, { chunk: EMBEDDED_BATCH_CHUNK, between: () => lock.yieldToForeground(FOREGROUND_WAIT_MS) })
+  } finally {
+    release()
+  }
+}
 
-      // The rule, point by point; points covered by the same zones, listed in the same order (most
-      // points of one grid), share one outcome.
-      const statuses: ResolveStatus[] = new Array(count)
-      const starts: (ResolvedZone | null)[] = new Array(count)
-      const sources: DepartmentSource<ResolvedZone>[] = new Array(count)
-      const decided = new Map<string, { status: ResolveStatus; start: ResolvedZone | null; source: DepartmentSource<ResolvedZone> }>()
-      for (let index = 0; index < count; index++) {
-        const ids = zoneIds.subarray(offsets[index]!, offsets[index + 1]!)
-        const key = ids.join(',')
-        let decision = decided.get(key)
-        if (decision === undefined) {
-          const outcome = applyResolutionRule(Array.from(ids, (id) => zones.get(id)!))
-          const source = categoryId === null ? null : departmentSource(outcome.chain, routesCategory)
-          decision = { status: outcome.status, start: outcome.start, source }
-          decided.set(key, decision)
-        }
-        statuses[index] = decision.status
-        starts[index] = decision.start
-        sources[index] = decision.source
-      }
+async function resolveBatchIn(tx: DbOrTx, query: BatchQuery, locator: ZoneLocator, pacing: Pacing | undefined): Promise<InternalBatchResult[]> {
+  const categoryId = await requireCategory(tx, query.category)
+  const count = query.ids.length
+  const { offsets, zoneIds, zones } = await locator.coveringMany(tx, query.lons, query.lats, pacing)
+  const routes = categoryId === null ? new Map<number, CategoryRoute>() : await categoryRoutes(tx, categoryId, [...zones.keys()])
+  const routesCategory = (zone: ResolvedZone) => routes.has(zone.id)
 
-      const fallbackStarts = new Set<number>()
-      for (let index = 0; index < count; index++) if (statuses[index] === 'fallback') fallbackStarts.add(starts[index]!.id)
-      const holderOf = await fallbackHolders(tx, [...fallbackStarts], query.at)
-      const missing = [...new Set(holderOf.values())].filter((id) => !zones.has(id))
-      for (const [id, zone] of await zoneRefs(tx, missing)) zones.set(id, zone)
-      const primaryOf = new Map<number, ResolvedZone>()
-      for (const start of starts) {
-        if (!start || primaryOf.has(start.id)) continue
-        if (!fallbackStarts.has(start.id)) primaryOf.set(start.id, start)
-        else {
-          const holderId = holderOf.get(start.id)
-          primaryOf.set(start.id, fallbackPrimary(start, holderId === undefined ? undefined : zones.get(holderId)))
-        }
-      }
-      const primaryIds = [...new Set([...primaryOf.values()].map((zone) => zone.id))]
-      const holders = await holdersAt(tx, primaryIds, query.at)
-      const links = new Map<number, InternalLink>(primaryIds.map((id) => [id, { zone: zones.get(id)!, holders: holders.get(id)! }]))
+  // The rule, point by point; points covered by the same zones, listed in the same order (most
+  // points of one grid), share one outcome.
+  const statuses: ResolveStatus[] = new Array(count)
+  const starts: (ResolvedZone | null)[] = new Array(count)
+  const sources: DepartmentSource<ResolvedZone>[] = new Array(count)
+  const decided = new Map<string, { status: ResolveStatus; start: ResolvedZone | null; source: DepartmentSource<ResolvedZone> }>()
+  for (let index = 0; index < count; index++) {
+    if (pacing && index > 0 && index % RULE_SLICE === 0) await pacing.between?.()
+    const ids = zoneIds.subarray(offsets[index]!, offsets[index + 1]!)
+    const key = ids.join(',')
+    let decision = decided.get(key)
+    if (decision === undefined) {
+      const outcome = applyResolutionRule(Array.from(ids, (id) => zones.get(id)!))
+      const source = categoryId === null ? null : departmentSource(outcome.chain, routesCategory)
+      decision = { status: outcome.status, start: outcome.start, source }
+      decided.set(key, decision)
+    }
+    statuses[index] = decision.status
+    starts[index] = decision.start
+    sources[index] = decision.source
+  }
 
-      let inherited = new Map<number, CategoryRoute>()
-      if (categoryId !== null) {
-        const inheritors = new Set<number>()
-        for (const source of sources) if (source && 'inheritedBy' in source) inheritors.add(source.inheritedBy.id)
-        inherited = await inheritedCategoryRoutes(tx, categoryId, [...inheritors])
-      }
+  const fallbackStarts = new Set<number>()
+  for (let index = 0; index < count; index++) if (statuses[index] === 'fallback') fallbackStarts.add(starts[index]!.id)
+  const holderOf = await fallbackHolders(tx, [...fallbackStarts], query.at)
+  const missing = [...new Set(holderOf.values())].filter((id) => !zones.has(id))
+  for (const [id, zone] of await zoneRefs(tx, missing)) zones.set(id, zone)
+  const primaryOf = new Map<number, ResolvedZone>()
+  for (const start of starts) {
+    if (!start || primaryOf.has(start.id)) continue
+    if (!fallbackStarts.has(start.id)) primaryOf.set(start.id, start)
+    else {
+      const holderId = holderOf.get(start.id)
+      primaryOf.set(start.id, fallbackPrimary(start, holderId === undefined ? undefined : zones.get(holderId)))
+    }
+  }
+  const primaryIds = [...new Set([...primaryOf.values()].map((zone) => zone.id))]
+  const holders = await holdersAt(tx, primaryIds, query.at)
+  const links = new Map<number, InternalLink>(primaryIds.map((id) => [id, { zone: zones.get(id)!, holders: holders.get(id)! }]))
 
-      const results: InternalBatchResult[] = new Array(count)
-      for (let index = 0; index < count; index++) {
-        const start = starts[index]
-        const result: InternalBatchResult = {
-          id: query.ids[index]!,
-          status: statuses[index]!,
-          primary: start ? links.get(primaryOf.get(start.id)!.id)! : null,
-        }
-        if (categoryId !== null) {
-          const source = sources[index] ?? null
-          result.department = source === null ? null : 'via' in source ? routes.get(source.via.id)! : (inherited.get(source.inheritedBy.id) ?? null)
-        }
-        results[index] = result
-      }
-      return results
-    })
+  let inherited = new Map<number, CategoryRoute>()
+  if (categoryId !== null) {
+    const inheritors = new Set<number>()
+    for (const source of sources) if (source && 'inheritedBy' in source) inheritors.add(source.inheritedBy.id)
+    inherited = await inheritedCategoryRoutes(tx, categoryId, [...inheritors])
+  }
+
+  const results: InternalBatchResult[] = new Array(count)
+  for (let index = 0; index < count; index++) {
+    const start = starts[index]
+    const result: InternalBatchResult = {
+      id: query.ids[index]!,
+      status: statuses[index]!,
+      primary: start ? links.get(primaryOf.get(start.id)!.id)! : null,
+    }
+    if (categoryId !== null) {
+      const source = sources[index] ?? null
+      result.department = source === null ? null : 'via' in source ? routes.get(source.via.id)! : (inherited.get(source.inheritedBy.id) ?? null)
+    }
+    results[index] = result
+  }
+  return results
 }
 
 export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResult[]> {

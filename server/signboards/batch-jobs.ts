@@ -22,11 +22,17 @@ export interface BatchJob {
 const MAX_JOBS = 20
 const KEEP_MS = 60 * 60 * 1000
 
+/** Thrown from the progress callback to end a render after the signboard it has just drawn. */
+class JobStopped extends Error {}
+
 export class BatchJobs {
   private readonly jobs = new Map<string, BatchJob>()
+  private readonly running = new Set<Promise<unknown>>()
+  private stopping = false
 
   /** Checks the request (so that a bad zone is a 4xx at once), then renders in the background. */
   async start(db: Db, request: BatchRequest): Promise<BatchJob> {
+    if (this.stopping) throw new DomainError('shutting_down', 'The server is shutting down; start the batch again once it is back')
     const { zones } = await batchZones(db, request.zone, request.kind)
     this.prune()
     const job: BatchJob = {
@@ -40,10 +46,11 @@ export class BatchJobs {
       result: null,
     }
     this.jobs.set(job.id, job)
-    void renderBatch(db, request, (done, total, zone) => {
+    const render = renderBatch(db, request, (done, total, zone) => {
       job.done = done
       job.total = total
       job.current = zone.name
+      if (this.stopping && done < total) throw new JobStopped()
     }).then(
       (result) => {
         job.result = result
@@ -52,10 +59,27 @@ export class BatchJobs {
       },
       (error: unknown) => {
         job.status = 'failed'
-        job.error = error instanceof DomainError ? error.message : 'The batch could not be rendered'
+        job.current = null
+        job.error =
+          error instanceof JobStopped
+            ? `Stopped after ${job.done} of ${job.total} signboards: the server shut down`
+            : error instanceof DomainError
+              ? error.message
+              : 'The batch could not be rendered'
       },
     )
+    this.running.add(render)
+    void render.finally(() => this.running.delete(render))
     return job
+  }
+
+  /**
+   * At shutdown: running renders stop after the signboard each is drawing (a chunk boundary), and
+   * new batches are refused; resolves once none is running, so the database can be closed.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true
+    await Promise.allSettled([...this.running])
   }
 
   get(id: string): BatchJob | undefined {

@@ -56,6 +56,7 @@ function jobView(job: BatchJob) {
  */
 const signboardsRoutes: FastifyPluginAsync = async (app) => {
   const jobs = new BatchJobs()
+  app.addHook('onClose', () => jobs.stop())
   const tags = ['signboards']
 
   app.get<{ Params: Static<typeof SignboardParams>; Querystring: Static<typeof SignboardQuery> }>(

@@ -2,11 +2,12 @@ import { sql } from 'kysely'
 import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
 import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
+import { workLockOf } from '../db/work-lock.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
 import { GRID_MAX_OUTSIDE_SHARE, gridsOutsideParent, SEGMENT_TOLERANCE_M, segmentsOffStreet, zonesAwayFromParent } from '../zones/zone-checks.js'
 import {
-  parseFeatureCollection,
+  parseFeatureCollectionPaced,
   zoneKey,
   type ImportFeature,
   type ImportProblem,
@@ -45,6 +46,9 @@ export interface ImportOptions {
   dryRun?: boolean
 }
 
+/** How long validation on the embedded database steps aside for a request being answered, at most. */
+const FOREGROUND_WAIT_MS = 50
+
 class DryRunRollback extends Error {
   constructor(readonly result: ImportResult) {
     super('dry run')
@@ -56,13 +60,17 @@ class DryRunRollback extends Error {
  * and reported together, and nothing is written unless the whole file is good.
  */
 export async function importFeatureCollection(db: Db, input: unknown, options: ImportOptions = {}): Promise<ImportResult> {
-  const parsed = parseFeatureCollection(input)
+  const parsed = await parseFeatureCollectionPaced(input)
   if (parsed.unreadable) throw invalidImport(parsed.problems)
   const problems = [...parsed.problems]
   const stored = await lookUpStoredZones(db, parsed)
   problems.push(...alreadyStored(parsed, stored))
   const parents = resolveParents(parsed, stored, problems)
-  const invalid = await findInvalidGeometries(db, parsed.features.map(({ index, geometry }) => ({ index, geometry })))
+  // Outside the transaction, and on the embedded database stepping aside between statements for
+  // requests being answered: validation is most of a dry run's reading.
+  const lock = workLockOf(db)
+  const between = lock ? () => lock.yieldToForeground(FOREGROUND_WAIT_MS) : undefined
+  const invalid = await findInvalidGeometries(db, parsed.features.map(({ index, geometry }) => ({ index, geometry })), between)
   for (const { index, field, reason } of invalid) problems.push({ class: 'rule', index, field, reason })
   if (problems.length) throw invalidImport(problems)
 
@@ -312,6 +320,13 @@ class PartyBook {
   }
 }
 
+/**
+ * How many problems an answer lists: enough to fix a file by, while a file that is wrong
+ * everywhere (a 36.8 MB file once answered with a 32.7 MB list) costs a bounded answer. The
+ * message gives the whole count.
+ */
+export const MAX_LISTED_IMPORT_PROBLEMS = 1000
+
 /** 400 when the file is not in the import format; 422 when it is but breaks a rule of the data. */
 export function invalidImport(problems: ImportProblem[]): DomainError {
   const details: ErrorDetail[] = problems
@@ -323,5 +338,12 @@ export function invalidImport(problems: ImportProblem[]): DomainError {
   const message = features
     ? `${features} feature${features === 1 ? ' is' : 's are'} invalid${first ? `, and ${first.field} ${first.reason}` : ''}`
     : `The import is invalid: ${first?.field ?? 'body'} ${first?.reason ?? ''}`.trim()
-  return new DomainError(code, message, details)
+  if (details.length <= MAX_LISTED_IMPORT_PROBLEMS) return new DomainError(code, message, details)
+  const listed = details.slice(0, MAX_LISTED_IMPORT_PROBLEMS)
+  const rest = details.length - listed.length
+  return new DomainError(
+    code,
+    `${message}; ${details.length} problems, the first ${MAX_LISTED_IMPORT_PROBLEMS} listed in details and ${rest} more not listed`,
+    listed,
+  )
 }

@@ -42,17 +42,20 @@ export interface GeometryProblem {
 
 /**
  * PostGIS's own verdict on each geometry (self-intersections, rings that touch), with the place,
- * so that the file is refused with the feature named before any row is written.
+ * so that the file is refused with the feature named before any row is written. `between` runs
+ * between two statements (on the embedded database: stepping aside for other requests).
  */
 export async function findInvalidGeometries(
   db: DbOrTx,
   geometries: { index: number; geometry: Geometry }[],
+  between?: () => Promise<void>,
 ): Promise<GeometryProblem[]> {
   const problems: GeometryProblem[] = []
   const add = (details: ErrorDetail[]) => {
     for (const { index, field, reason } of details) problems.push({ index: index!, field: field ?? 'geometry', reason })
   }
-  for (const batch of chunks(geometries, 1000)) {
+  for (const [number, batch] of chunks(geometries, 1000).entries()) {
+    if (number > 0) await between?.()
     try {
       add(await sqlGeometryProblemsBatch(db, batch))
     } catch (error) {

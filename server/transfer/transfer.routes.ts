@@ -26,6 +26,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/import',
     {
       bodyLimit: LARGE_BODY_LIMIT,
+      config: { longWork: true },
       schema: {
         tags: ['import/export'],
         summary: 'Import zones, parties, assignments and category routes, all or nothing',
@@ -49,6 +50,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/import/osm-roads',
     {
       bodyLimit: LARGE_BODY_LIMIT,
+      config: { longWork: true },
       schema: {
         tags: ['import/export'],
         summary: 'Import an OpenStreetMap road file as streets',

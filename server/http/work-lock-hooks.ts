@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Db } from '../db/database.js'
+import { workLockOf } from '../db/work-lock.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route reads across many statements and takes the work lock's snapshot side itself
+     * (a batch resolution): it is neither a writer nor a foreground request.
+     */
+    snapshotRead?: boolean
+    /**
+     * The route is long work that steps aside for foreground requests (an import): it does not
+     * count as one itself, or it would wait for itself.
+     */
+    longWork?: boolean
+  }
+}
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const releases = new WeakMap<FastifyRequest, (() => void)[]>()
+
+function release(request: FastifyRequest): void {
+  for (const done of releases.get(request)?.splice(0) ?? []) done()
+}
+
+/**
+ * A socket silent for the idle timeout (app.ts, 30 s) is closed, and a long import or batch says
+ * nothing until it answers: on a busy machine a 200,000-point batch or a 30,000-zone import ran
+ * past 30 s and lost its connection. While such a request runs its socket has no idle timeout;
+ * the request timeout still bounds it, and the idle timeout is back once it has answered.
+ */
+function keepLongWorkOpen(app: FastifyInstance, request: FastifyRequest): void {
+  const socket = request.raw.socket as (typeof request.raw.socket | undefined)
+  if (typeof socket?.setTimeout !== 'function') return
+  socket.setTimeout(0)
+  held(request).push(() => socket.setTimeout(app.server.timeout))
+}
+
+function held(request: FastifyRequest): (() => void)[] {
+  let list = releases.get(request)
+  if (!list) releases.set(request, (list = []))
+  return list
+}
+
+/**
+ * On a single-connection database (db/work-lock.ts): every request that may write holds the
+ * writer side of the work lock from its handler's start until it has answered, and every request
+ * but a batch counts as foreground while it runs; neither on PostgreSQL. On both, long work keeps
+ * its connection open while it runs (keepLongWorkOpen).
+ */
+export function installWorkLock(app: FastifyInstance, db: Db): void {
+  const lock = workLockOf(db)
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config
+    if (config?.snapshotRead || config?.longWork) keepLongWorkOpen(app, request)
+    else if (lock) held(request).push(lock.enterForeground())
+  })
+  if (lock) {
+    app.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config?.snapshotRead || !writeMethods.has(request.method)) return
+      held(request).push(await lock.acquireWrite())
+    })
+  }
+  // The handler is done once its answer is being sent; the other two catch errors and aborts.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    release(request)
+    return payload
+  })
+  app.addHook('onResponse', async (request) => release(request))
+  app.addHook('onRequestAbort', async (request) => release(request))
+}
