@@ -49,7 +49,7 @@ async function startServer(dataDir: string, demo: boolean) {
 }
 
 describe('the embedded data folder', () => {
-  it('takes over a lock left by a process that is no longer alive', async () => {
+  it('takes over a lock left by a process that is no longer alive', { timeout: 240_000 }, async () => {
     const dataDir = tempDir()
     // A pid far above any pid_max: no such process.
     writeFileSync(path.join(dataDir, 'jiezhang.lock'), '999999999\n')
@@ -58,7 +58,7 @@ describe('the embedded data folder', () => {
     expect(response.status).toBe(200)
   })
 
-  it('refuses an import into the folder of a running server, naming the folder and the server, and writes nothing', async () => {
+  it('refuses an import into the folder of a running server, naming the folder and the server, and writes nothing', { timeout: 240_000 }, async () => {
     const dataDir = tempDir()
     const server = await startServer(dataDir, false)
     const file = path.join(tempDir(), 'district.geojson')
@@ -67,7 +67,7 @@ describe('the embedded data folder', () => {
     const result = spawnSync(process.execPath, [...tsx, 'scripts/import.ts', file], {
       env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 180_000,
     })
     const output = `${result.stdout}${result.stderr}`
     expect(result.status).toBe(1)
@@ -85,7 +85,7 @@ describe('the embedded data folder', () => {
     const result = spawnSync(process.execPath, [...tsx, 'server/main.ts'], {
       env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '1' },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 180_000,
     })
     const output = `${result.stdout}${result.stderr}`
     expect(result.status).toBe(1)
