@@ -48,7 +48,7 @@ export async function openDriver(): Promise<Driver> {
 export async function givenTheAppIsOpen(driver: Driver, query = ''): Promise<number> {
   const started = Date.now()
   await driver.page.goto(`${driver.baseUrl}/${query}`)
-  await driver.page.waitForFunction(() => window.jiezhang?.ready === true, null, { timeout: 15_000 })
+  await driver.page.waitForFunction(() => window.jiezhang?.ready === true, null, { timeout: 60_000 })
   const elapsed = Date.now() - started
   const timings = await driver.page.evaluate(() => window.jiezhang.timings)
   console.log(`[browser] page ready in ${elapsed} ms; in-page timings ${JSON.stringify(timings, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`)

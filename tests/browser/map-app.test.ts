@@ -224,7 +224,7 @@ describe('the map app on the demo district', () => {
     expect(driver.consoleErrors).toEqual([])
   })
 
-  it('prints the signboard of a street found by search: preview, paper choices and a PDF to download', async () => {
+  it('prints the signboard of a street found by search: preview, paper choices and a PDF to download', { timeout: 180_000 }, async () => {
     const street = byKind('street').find((s) => s.properties.chief) ?? byKind('street')[0]!
     const { code, name } = street.properties
     await driver.page.getByTestId('search').fill(name)
