@@ -5,6 +5,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { analyzeTables } from './db/analyze.js'
 import { loadDemoIfEmpty } from './transfer/demo.js'
 
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   if (config.demo) {
     const loaded = await loadDemoIfEmpty(handle.db)
     if (loaded) console.log(`[jiezhang] demo district loaded: ${loaded}`)
+  }
+  // The embedded database has no autovacuum, so nothing else would ever give the planner statistics.
+  if (handle.backend === 'pglite') {
+    const ms = await analyzeTables(handle.db)
+    console.log(`[jiezhang] statistics refreshed (ANALYZE) in ${Math.round(ms)} ms`)
   }
 
   const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' } })

@@ -61,6 +61,7 @@ export function App() {
   const coverage = useStoreField(store, 'coverage')
   const coverageError = useStoreField(store, 'coverageError')
   const jurisdictions = useStoreField(store, 'jurisdictions')
+  const zonesLeftOut = useStoreField(store, 'zonesLeftOut')
   const category = useStoreField(store, 'category')
 
   // The audit follows the chosen jurisdiction.
@@ -123,6 +124,7 @@ export function App() {
               error={coverageError}
               onZoom={(geometry) => controller?.fitTo(geometry)}
               onZone={(code) => focusZone(zones.find((z) => z.properties.code === code))}
+              zonesLeftOut={zonesLeftOut}
             />
             {shopListFile && (
               <ShopListDialog

@@ -3,6 +3,7 @@ import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
 import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { workLockOf } from '../db/work-lock.js'
+import { analyzeTables } from '../db/analyze.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
 import { GRID_MAX_OUTSIDE_SHARE, gridsOutsideParent, SEGMENT_TOLERANCE_M, segmentsOffStreet, zonesAwayFromParent } from '../zones/zone-checks.js'
@@ -74,11 +75,12 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
   for (const { index, field, reason } of invalid) problems.push({ class: 'rule', index, field, reason })
   if (problems.length) throw invalidImport(problems)
 
+  let result: ImportResult
   try {
-    return await db.transaction().execute(async (trx) => {
-      const result = await writeImport(trx, parsed, parents, stored)
-      if (options.dryRun) throw new DryRunRollback(result)
-      return result
+    result = await db.transaction().execute(async (trx) => {
+      const written = await writeImport(trx, parsed, parents, stored)
+      if (options.dryRun) throw new DryRunRollback(written)
+      return written
     })
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result
@@ -89,6 +91,22 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
       if (duplicates.length) throw invalidImport(duplicates)
     }
     throw error
+  }
+  await refreshStatistics(db)
+  return result
+}
+
+/**
+ * After a committed import the planner's statistics describe the tables before it (or nothing,
+ * on the embedded database, which never autovacuums): "who holds this zone" then scans every
+ * assignment. The import is committed either way, so a failure here is not the import's: stale
+ * statistics only slow queries down until the next import or start analyzes again.
+ */
+async function refreshStatistics(db: Db): Promise<void> {
+  try {
+    await analyzeTables(db)
+  } catch {
+    // See above: never turn a committed import into an error answer.
   }
 }
 

@@ -21,6 +21,8 @@ export interface ZoneFilters {
   ids?: readonly number[]
   /** Part of the name or code, case-insensitive. */
   q?: string
+  /** Keyset paging: only zones with a greater id, listed in id order instead of kind order. */
+  afterId?: number
   limit?: number
   /** `native`: centre line for lines, polygon otherwise; `area`: the area the zone owns. */
   geometry?: 'native' | 'area'
@@ -57,24 +59,11 @@ interface FeatureRow extends ZoneRow {
   children_count?: number
 }
 
-export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): Promise<ZoneFeature[]> {
-  const geometry =
-    filters.geometry === 'area' ? simplestArea() : sql`COALESCE(z.centerline, ${simplestArea()})`
-  let query = db
-    .selectFrom('zone as z')
-    .leftJoin('zone as p', 'p.id', 'z.parent_id')
-    .select([
-      'z.id', 'z.kind', 'z.code', 'z.name', 'z.parent_id', 'z.street_class', 'z.width_m', 'z.version', 'z.updated_at',
-      'p.code as parent_code',
-      asGeoJson(geometry).as('geometry'),
-      areaOnGround(sql.ref('z.area')).as('area_m2'),
-      sql<number | null>`CASE WHEN z.centerline IS NULL THEN NULL ELSE ${lengthM(sql.ref('z.centerline'))} END`.as('length_m'),
-    ])
+/** The zones the filters select (every filter but paging), with their parents joined as `p`. */
+function matchingZones(db: DbOrTx, filters: ZoneFilters) {
+  let query = db.selectFrom('zone as z').leftJoin('zone as p', 'p.id', 'z.parent_id')
   if (filters.kinds && filters.kinds.length > 0) query = query.where('z.kind', 'in', filters.kinds)
-  if (filters.ids) {
-    if (filters.ids.length === 0) return []
-    query = query.where(sql<boolean>`z.id IN ${idsIn(filters.ids)}`)
-  }
+  if (filters.ids) query = query.where(sql<boolean>`z.id IN ${idsIn(filters.ids)}`)
   if (filters.bbox) {
     const [west, south, east, north] = filters.bbox
     query = query.where(intersects(sql.ref('z.area'), envelope(west, south, east, north)))
@@ -84,13 +73,38 @@ export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): P
     const pattern = containsPattern(filters.q)
     query = query.where((eb) => eb.or([eb('z.name', 'ilike', pattern), eb('z.code', 'ilike', pattern)]))
   }
-  // Least specific first, so that a map draws jurisdictions under grids under streets.
-  query = query
-    .orderBy(kindRank(sql.ref('z.kind')))
-    .orderBy('z.code')
+  return query
+}
+
+export async function listZoneFeatures(db: DbOrTx, filters: ZoneFilters = {}): Promise<ZoneFeature[]> {
+  if (filters.ids?.length === 0) return []
+  const geometry =
+    filters.geometry === 'area' ? simplestArea() : sql`COALESCE(z.centerline, ${simplestArea()})`
+  let query = matchingZones(db, filters).select([
+    'z.id', 'z.kind', 'z.code', 'z.name', 'z.parent_id', 'z.street_class', 'z.width_m', 'z.version', 'z.updated_at',
+    'p.code as parent_code',
+    asGeoJson(geometry).as('geometry'),
+    areaOnGround(sql.ref('z.area')).as('area_m2'),
+    sql<number | null>`CASE WHEN z.centerline IS NULL THEN NULL ELSE ${lengthM(sql.ref('z.centerline'))} END`.as('length_m'),
+  ])
+  if (filters.afterId !== undefined) {
+    // Keyset paging walks the primary key, so that a page costs the same however deep it is and
+    // a zone written meanwhile cannot shift the pages after it.
+    query = query.where('z.id', '>', filters.afterId).orderBy('z.id')
+  } else {
+    // Least specific first, so that a map draws jurisdictions under grids under streets.
+    query = query.orderBy(kindRank(sql.ref('z.kind'))).orderBy('z.code')
+  }
   if (filters.limit !== undefined) query = query.limit(filters.limit)
   const rows = (await query.execute()) as FeatureRow[]
   return toFeatures(db, rows, filters.at)
+}
+
+/** How many zones the filters select, ignoring `afterId` and `limit`. */
+export async function countZones(db: DbOrTx, filters: ZoneFilters = {}): Promise<number> {
+  if (filters.ids?.length === 0) return 0
+  const row = await matchingZones(db, filters).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  return Number(row.count)
 }
 
 export async function zoneFeatureById(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, notFound } from '../errors.js'
-import { findZoneByCode, listZoneFeatures, zoneFeatureById } from './zones.repository.js'
+import { countZones, findZoneByCode, listZoneFeatures, zoneFeatureById, type ZoneFilters } from './zones.repository.js'
 import { auditWanted } from '../coverage/coverage.schemas.js'
 import {
   AuditQuery,
@@ -72,18 +72,25 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const query = request.query
       const limit = query.limit ?? 10_000
+      const filters: ZoneFilters = { kinds: readKinds(query.kind), bbox: readBbox(query.bbox), parentCode: query.parent, q: query.q }
+      const at = readAt(query.at)
       const features = await listZoneFeatures(app.db, {
-        kinds: readKinds(query.kind),
-        bbox: readBbox(query.bbox),
-        parentCode: query.parent,
-        q: query.q,
+        ...filters,
+        afterId: query.after,
         // One more than asked tells whether the list was cut.
         limit: limit + 1,
         geometry: query.geometry ?? 'native',
-        at: readAt(query.at),
+        at,
       })
       const truncated = features.length > limit
-      return { type: 'FeatureCollection' as const, features: truncated ? features.slice(0, limit) : features, truncated }
+      const page = truncated ? features.slice(0, limit) : features
+      return {
+        type: 'FeatureCollection' as const,
+        features: page,
+        truncated,
+        ...(truncated && query.after !== undefined ? { next_after: page[page.length - 1]!.id } : {}),
+        ...(query.total ? { total: await countZones(app.db, filters) } : {}),
+      }
     },
   )
 

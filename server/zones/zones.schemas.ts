@@ -67,6 +67,10 @@ export const ZoneFeatureCollection = Type.Object({
   type: Type.Literal('FeatureCollection'),
   features: Type.Array(ZoneFeature),
   truncated: Type.Boolean({ description: 'More zones matched than `limit`' }),
+  next_after: Type.Optional(
+    Type.Integer({ description: 'When paging with `after` and the page is full: the `after` of the next page (the last id listed)' }),
+  ),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'With `total=true`: how many zones match, on every page together' })),
 })
 export type ZoneFeatureCollection = Static<typeof ZoneFeatureCollection>
 
@@ -80,6 +84,14 @@ export const ZoneListQuery = Type.Object({
   parent: Type.Optional(Type.String({ description: "Only the children of the zone with this code" })),
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name or code' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50_000, default: 10_000 })),
+  after: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      description: 'Keyset paging: only zones with a greater id, in id order; 0 starts, `next_after` of a page continues',
+    }),
+  ),
+  total: Type.Optional(Type.Boolean({ default: false, description: 'Also count every matching zone (`total`)' })),
   geometry: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('area')], { default: 'native' })),
   at: Type.Optional(at),
 })

@@ -70,9 +70,10 @@ const query = (params: Record<string, string | number | undefined | null>) => {
 }
 
 export const api = {
-  listZones: (params: { kind?: ZoneKind[]; parent?: string; q?: string; limit?: number; bbox?: number[] } = {}) =>
+  listZones: (params: { kind?: ZoneKind[]; parent?: string; q?: string; limit?: number; bbox?: number[]; after?: number; total?: boolean } = {}) =>
     request<ZoneCollection>('GET', `/api/zones${query({
       kind: params.kind?.join(','), parent: params.parent, q: params.q, limit: params.limit, bbox: params.bbox?.join(','),
+      after: params.after, total: params.total ? 'true' : undefined,
     })}`),
   getZone: (id: number) => request<ZoneFeature>('GET', `/api/zones/${id}`),
   createZone: (zone: ZoneInput) => request<ZoneFeature>('POST', '/api/zones', zone),

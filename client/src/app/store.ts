@@ -12,6 +12,8 @@ import type { Mode } from '../modes/modes.js'
  */
 export interface AppState {
   zones: ZoneFeature[]
+  /** Set when the map holds fewer zones than the database (the editor's cap): said on the page. */
+  zonesLeftOut: { shown: number; total: number } | null
   jurisdictions: Jurisdiction[]
   jurisdictionCode: string | null
   coverage: CoverageReport | null
@@ -34,6 +36,7 @@ export interface AppState {
 
 export const initialState = (): AppState => ({
   zones: [],
+  zonesLeftOut: null,
   jurisdictions: [],
   jurisdictionCode: null,
   coverage: null,

@@ -5,14 +5,15 @@ import type { Translate } from '../i18n/i18n.js'
 import { isJurisdictionKind } from '../kinds/zone-kinds.js'
 import type { MapController } from '../map/MapController.js'
 import { collection } from '../modes/modes.js'
+import { loadAllZones, zoneLoadingFromUrl } from './load-all-zones.js'
 import type { AppStore } from './store.js'
 
 /** Reads the zones and the chosen jurisdiction's audit from the engine into the store. */
 export function useZoneData(store: AppStore, controller: MapController | null, t: Translate, notify: (text: string, tone?: 'info' | 'error') => void) {
   const loadZones = useCallback(async () => {
-    const found = await api.listZones({ limit: 10000 })
-    const zones = found.features as ZoneFeature[]
-    store.set({ zones })
+    const loaded = await loadAllZones((page) => api.listZones(page), zoneLoadingFromUrl(window.location.search))
+    const zones: ZoneFeature[] = loaded.zones
+    store.set({ zones, zonesLeftOut: loaded.complete ? null : { shown: zones.length, total: loaded.total } })
     return zones
   }, [store])
 

@@ -12,12 +12,14 @@ interface Props {
   error: string | null
   onZoom(geometry: Geometry): void
   onZone(code: string): void
+  /** The map holds fewer zones than the database: the audit speaks of the database, the map does not show it all. */
+  zonesLeftOut: { shown: number; total: number } | null
 }
 
 const m2 = (value: number) => (value >= 100 ? Math.round(value).toLocaleString() : value.toFixed(1))
 
 /** The audit of the current jurisdiction, refreshed after every edit; each defect zooms the map. */
-export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZoom, onZone }: Props) {
+export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZoom, onZone, zonesLeftOut }: Props) {
   const { t } = useI18n()
   const defects = report
     ? report.gaps.length + report.overlaps.length + report.spills.length + report.uncovered_streets.length + report.unassigned.length
@@ -34,6 +36,11 @@ export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZo
         </select>
         <BatchSignboards jurisdiction={jurisdictions.find((j) => j.code === code) ?? null} />
       </div>
+      {zonesLeftOut && (
+        <p className="error" role="alert" data-testid="zones-left-out" data-shown={zonesLeftOut.shown} data-total={zonesLeftOut.total}>
+          {t('zonesLeftOut').replace('{shown}', zonesLeftOut.shown.toLocaleString()).replace('{total}', zonesLeftOut.total.toLocaleString())}
+        </p>
+      )}
       {error && <p className="error">{t('coverageUnavailable')}: {error}</p>}
       {report && report.ok && <p className="clean" data-testid="coverage-clean">✓ {t('coverageClean')}</p>}
       {report && !report.ok && (

@@ -93,6 +93,7 @@ export const en: Record<MessageKey, string> = {
   coverageUncovered: 'Streets without segments',
   coverageUnassigned: 'Unassigned',
   coverageUnavailable: 'Coverage audit unavailable',
+  zonesLeftOut: 'The map shows {shown} of {total} zones: it is incomplete; the audit covers the whole database',
   squareMetres: 'm²',
   metres: 'm',
 

@@ -93,6 +93,7 @@ export const zh = {
   coverageUncovered: '未分段街巷',
   coverageUnassigned: '未指定责任',
   coverageUnavailable: '覆盖审计暂不可用',
+  zonesLeftOut: '地图只显示了 {shown} 个区域，数据库共有 {total} 个：地图不完整，审计结果以数据库为准',
   squareMetres: '平方米',
   metres: '米',
 
