@@ -10,6 +10,10 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // Vitest's default on a 2-core machine is one worker, which ran every file one after another
+    // (18 min, most of it each embedded-database file opening its template). Two workers overlap
+    // one file's start-up with another's tests.
+    maxWorkers: 2,
     projects: [
       {
         test: {
