@@ -11,13 +11,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { startCluster, type Cluster } from '../tests/setup/postgis-cluster.js'
+import { freePort, startCluster, type Cluster } from '../tests/setup/postgis-cluster.js'
 
 const usage = 'usage: npm run soak -- [--duration SECONDS] [--rate REQUESTS_PER_SECOND] [--backend pglite|postgres] [--connections N]'
 
@@ -49,17 +48,6 @@ function readOptions(): Options | string {
   for (const value of [durationS, rate, connections]) if (typeof value === 'string') return value
   if (values.backend !== 'pglite' && values.backend !== 'postgres') return `--backend must be pglite or postgres, got "${values.backend}"`
   return { durationS: durationS as number, rate: rate as number, connections: connections as number, backend: values.backend }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux). */

@@ -31,7 +31,7 @@ export function checkPngSize(paper: PaperSize, orientation: Orientation | undefi
   const max = maxDpiFor(paper)
   throw badRequest(
     'too_large',
-    `A ${paper} PNG at ${dpi} dpi would be ${size.width}×${size.height} pixels, over the cap of ${MAX_PIXELS / 1_000_000} megapixels: ${field} must be at most ${max} for ${paper}; use a lower dpi or the PDF`,
+    `A PNG of ${paper} paper at ${dpi} dpi would be ${size.width}×${size.height} pixels, over the cap of ${MAX_PIXELS / 1_000_000} megapixels: ${field} must be at most ${max} for ${paper}; use a lower dpi or the PDF`,
     [{ field, reason: `must be at most ${max} for ${paper} (a PNG is capped at ${MAX_PIXELS / 1_000_000} megapixels), got ${dpi}` }],
   )
 }

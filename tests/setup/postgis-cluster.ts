@@ -78,7 +78,8 @@ export async function startCluster(): Promise<Cluster> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port (the soak starts its server on one too). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
