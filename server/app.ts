@@ -23,6 +23,8 @@ import transferRoutes from './transfer/transfer.routes.js'
 import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
+import sessionRoutes from './auth/session.routes.js'
+import { installAuthentication } from './auth/authenticate.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +41,8 @@ export interface AppOptions {
   timeouts?: Partial<Timeouts>
   /** How long `/api/ready` waits for the database's answer (default 2 s). */
   readyTimeoutMs?: number
+  /** Behind an HTTPS reverse proxy: believe X-Forwarded-* (TRUST_PROXY=1). */
+  trustProxy?: boolean
 }
 
 /**
@@ -65,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const timeouts = { ...defaultTimeouts, ...options.timeouts }
   const app = Fastify({
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
     connectionTimeout: timeouts.idleMs,
     requestTimeout: timeouts.requestMs,
@@ -86,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
   installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
+  await installAuthentication(app, options.db)
 
   await app.register(swagger, {
     openapi: {
@@ -98,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
+  await app.register(sessionRoutes, { prefix: '/api' })
   await app.register(zonesRoutes, { prefix: '/api' })
   await app.register(partiesRoutes, { prefix: '/api' })
   await app.register(assignmentsRoutes, { prefix: '/api' })
@@ -109,11 +116,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Liveness: the process is up and serving. It does not touch the database, so a supervisor
   // does not restart a healthy server while PostgreSQL is away (it would not come back any faster).
-  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }))
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }))
   // Readiness: whether requests that need the database can be served now. A load balancer sends
   // traffic by it; the answer comes within the timeout even when the database is frozen.
   const readyTimeoutMs = options.readyTimeoutMs ?? 2_000
-  app.get('/api/ready', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/api/ready', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const readiness = await databaseReady(options.db, readyTimeoutMs)
     if (readiness.ready) return { status: 'ready' }
     request.log.warn({ err: readiness.error }, `not ready: ${readiness.reason}`)

@@ -10,6 +10,10 @@ export interface Config {
   publicUrl: string
   /** PostgreSQL only: each session's timeouts (DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, …). */
   databaseTimeouts: DatabaseTimeouts
+  /** ADMIN_LOGIN, ADMIN_PASSWORD, ADMIN_TOKEN: the bootstrap administrator a first start creates (server/auth/bootstrap.ts). */
+  admin: { login?: string; password?: string; token?: string }
+  /** TRUST_PROXY=1 behind an HTTPS reverse proxy: X-Forwarded-Proto/-For are believed, so cookies are Secure and the audit sees the client's address. */
+  trustProxy: boolean
 }
 
 export class ConfigError extends Error {}
@@ -30,6 +34,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data/pglite'),
     demo,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+    admin: {
+      login: env.ADMIN_LOGIN?.trim() || undefined,
+      password: env.ADMIN_PASSWORD || undefined,
+      token: env.ADMIN_TOKEN?.trim() || undefined,
+    },
+    trustProxy: parseFlag('TRUST_PROXY', env.TRUST_PROXY ?? '0'),
     databaseTimeouts: {
       connectMs: parseMilliseconds(env, 'DB_CONNECT_TIMEOUT_MS', defaultDatabaseTimeouts.connectMs),
       statementMs: parseMilliseconds(env, 'DB_STATEMENT_TIMEOUT_MS', defaultDatabaseTimeouts.statementMs),

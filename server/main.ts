@@ -7,6 +7,7 @@ import { connectDatabase } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { analyzeTables } from './db/analyze.js'
 import { loadDemoIfEmpty } from './transfer/demo.js'
+import { bootstrapAccounts, BootstrapError } from './auth/bootstrap.js'
 
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
 
@@ -35,12 +36,15 @@ async function main(): Promise<void> {
     if (loaded) console.log(`[jiezhang] demo district loaded: ${loaded}`)
   }
   // The embedded database has no autovacuum, so nothing else would ever give the planner statistics.
+  for (const line of await bootstrapAccounts(handle.db, { adminLogin: config.admin.login, adminPassword: config.admin.password, adminToken: config.admin.token, demo: config.demo })) {
+    console.log(`[jiezhang] ${line}`)
+  }
   if (handle.backend === 'pglite') {
     const ms = await analyzeTables(handle.db)
     console.log(`[jiezhang] statistics refreshed (ANALYZE) in ${Math.round(ms)} ms`)
   }
 
-  const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' } })
+  const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' }, trustProxy: config.trustProxy })
   if (existsSync(clientDir)) {
     await app.register(fastifyStatic, { root: clientDir, wildcard: false })
   } else {
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof BootstrapError) {
     console.error(`[jiezhang] configuration error: ${error.message}`)
   } else {
     console.error(`[jiezhang] could not start: ${error instanceof Error ? error.message : String(error)}`)

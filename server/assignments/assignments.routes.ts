@@ -17,6 +17,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/zones/:id/assignments',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['assignments'],
         summary: "A zone's assignments, newest first (its history)",
@@ -31,6 +32,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/zones/:id/assignments',
     {
+      config: { access: 'assignments.edit' },
       schema: {
         tags: ['assignments'],
         summary: 'Give a zone a new chief, department, merchant or fall-back party',
@@ -52,6 +54,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assignments/:id/end',
     {
+      config: { access: 'assignments.edit' },
       schema: {
         tags: ['assignments'],
         summary: 'End an open assignment at `to` (default now)',

@@ -20,13 +20,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/categories',
-    { schema: { tags: ['categories'], summary: 'Problem categories', response: { 200: CategoryList, ...errorResponses() } } },
+    { config: { access: 'zones.read' }, schema: { tags: ['categories'], summary: 'Problem categories', response: { 200: CategoryList, ...errorResponses() } } },
     async () => listCategories(app.db),
   )
 
   app.post(
     '/categories',
     {
+      config: { access: 'categories.edit' },
       schema: { tags: ['categories'], summary: 'Add a problem category', body: CreateCategoryBody, response: { 201: Category, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await createCategory(app.db, request.body.name)),
@@ -35,6 +36,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/zones/:id/categories',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['categories'],
         summary: "The department for each category at a zone: set there, or inherited from the nearest ancestor that sets it",
@@ -48,6 +50,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/zones/:id/categories/:category',
     {
+      config: { access: 'categories.edit' },
       schema: {
         tags: ['categories'],
         summary: 'Route a category to a department at this zone (and the zones below it)',
@@ -68,6 +71,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/zones/:id/categories/:category',
     {
+      config: { access: 'categories.edit' },
       schema: {
         tags: ['categories'],
         summary: "Remove this zone's own route for a category (an inherited one applies again)",

@@ -7,6 +7,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/jurisdictions',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['coverage'],
         summary: 'Every jurisdiction (district, sub-district, community), for pickers',
@@ -19,6 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/coverage/:code',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['coverage'],
         summary: 'Coverage audit of a jurisdiction: no area unowned, none owned twice',

@@ -95,6 +95,71 @@ export interface Database {
   category_route: CategoryRouteTable
   zone_kind: ZoneKindTable
   duty_text: DutyTextTable
+  account: AccountTable
+  account_grant: AccountGrantTable
+  account_session: AccountSessionTable
+  api_token: ApiTokenTable
+  security_policy: SecurityPolicyTable
+}
+
+/** Staff accounts and what they may do (sql/004_accounts.sql, DESIGN.md §9). */
+export interface AccountTable {
+  id: Generated<number>
+  login: string
+  display_name: string
+  password_hash: string | null
+  password_changed_at: Generated<Date>
+  must_change_password: Generated<boolean>
+  party_id: number | null
+  disabled: Generated<boolean>
+  failed_logins: Generated<number>
+  locked_until: Date | null
+  totp_secret: string | null
+  totp_enabled: Generated<boolean>
+  demo: Generated<boolean>
+  created_at: Generated<Date>
+  version: Generated<number>
+}
+
+export interface AccountGrantTable {
+  id: Generated<number>
+  account_id: number
+  role: string
+  scope_zone_id: number | null
+  scope_party_id: number | null
+  granted_by: number | null
+  granted_at: Generated<Date>
+}
+
+export interface AccountSessionTable {
+  token_hash: string
+  account_id: number
+  csrf_token: string
+  created_at: Generated<Date>
+  last_seen_at: Generated<Date>
+  expires_at: Date
+  pending_second_factor: Generated<boolean>
+  address: string | null
+  user_agent: string | null
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>
+  token_hash: string
+  account_id: number
+  name: string
+  permissions: string[] | null
+  created_at: Generated<Date>
+  expires_at: Date | null
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+export interface SecurityPolicyTable {
+  id: number
+  policy: ColumnType<Record<string, unknown>, string, string>
+  updated_at: Generated<Date>
+  updated_by: number | null
 }
 
 export type Db = Kysely<Database>

@@ -32,6 +32,14 @@ export const errorStatus = {
   too_large: 400,
   invalid_text: 400,
   invalid_phone: 400,
+  // 401: the request says nobody, or nobody we know: sign in or send a valid token.
+  unauthenticated: 401,
+  session_expired: 401,
+  invalid_credentials: 401,
+  // 403: we know who is asking, and they may not do this (here).
+  forbidden: 403,
+  out_of_scope: 403,
+  csrf_rejected: 403,
   // 404: nothing has this id, code or route.
   not_found: 404,
   // 409: the request is fine but the stored state is in its way.

@@ -11,6 +11,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/parties',
     {
+      config: { access: 'parties.read' },
       schema: {
         tags: ['parties'],
         summary: 'Find parties by type and name or phone, with the zones each answers for now',
@@ -23,13 +24,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/parties/:id',
-    { schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, ...errorResponses(400, 404) } } },
+    { config: { access: 'parties.read' }, schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, ...errorResponses(400, 404) } } },
     async (request) => getParty(app.db, request.params.id),
   )
 
   app.post(
     '/parties',
     {
+      config: { access: 'parties.edit' },
       schema: {
         tags: ['parties'],
         summary: 'Create a party; department names are unique',
@@ -43,6 +45,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/parties/:id',
     {
+      config: { access: 'parties.edit' },
       schema: {
         tags: ['parties'],
         summary: 'Change a party, naming the version edited (a stale one is a 409)',
@@ -57,6 +60,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/parties/:id',
     {
+      config: { access: 'parties.edit' },
       schema: {
         tags: ['parties'],
         summary: 'Delete a party that answers for nothing and has no history',

@@ -35,6 +35,7 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/resolve',
     {
+      config: { access: 'resolve' },
       schema: {
         tags: ['resolution'],
         summary: 'Who owns this point',
@@ -53,7 +54,7 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
       // Read when the plugin registers, after app.ts has finished loading.
       bodyLimit: LARGE_BODY_LIMIT,
       // Not a writer though a POST: the batch holds the work lock's snapshot side itself.
-      config: { snapshotRead: true },
+      config: { access: 'resolve.batch', snapshotRead: true },
       schema: {
         tags: ['resolution'],
         summary: 'Resolve many points at once',

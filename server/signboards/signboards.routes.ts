@@ -62,6 +62,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Static<typeof SignboardParams>; Querystring: Static<typeof SignboardQuery> }>(
     '/api/signboards/:file',
     {
+      config: { access: 'signboards.print' },
       schema: {
         tags,
         summary: 'One signboard as PDF, SVG or PNG',
@@ -101,20 +102,20 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/api/signboards/duties',
-    { schema: { tags, summary: 'Duties text of every zone kind', response: { 200: DutyTextList, ...errorResponses() } } },
+    { config: { access: 'zones.read' }, schema: { tags, summary: 'Duties text of every zone kind', response: { 200: DutyTextList, ...errorResponses() } } },
     async () =>
       Promise.all(zoneKinds.map(async (kind) => ({ kind, text: (await getDutyText(app.db, kind)) ?? '' }))),
   )
 
   app.get<{ Params: Static<typeof DutyKindParams> }>(
     '/api/signboards/duties/:kind',
-    { schema: { tags, summary: 'Duties (职责) text printed on signboards of a zone kind', params: DutyKindParams, response: { 200: DutyText, ...errorResponses(400) } } },
+    { config: { access: 'zones.read' }, schema: { tags, summary: 'Duties (职责) text printed on signboards of a zone kind', params: DutyKindParams, response: { 200: DutyText, ...errorResponses(400) } } },
     async (request) => ({ kind: request.params.kind, text: (await getDutyText(app.db, request.params.kind as ZoneKind)) ?? '' }),
   )
 
   app.put<{ Params: Static<typeof DutyKindParams>; Body: Static<typeof DutyTextBody> }>(
     '/api/signboards/duties/:kind',
-    { schema: { tags, summary: 'Edit the duties text of a zone kind', params: DutyKindParams, body: DutyTextBody, response: { 200: DutyText, ...errorResponses(400, 413, 415) } } },
+    { config: { access: 'zones.edit' }, schema: { tags, summary: 'Edit the duties text of a zone kind', params: DutyKindParams, body: DutyTextBody, response: { 200: DutyText, ...errorResponses(400, 413, 415) } } },
     async (request) => {
       const text = request.body.text.trim()
       if (!text) throw badRequest('invalid_request', 'Duties text must not be blank', [{ field: 'body.text', reason: 'is blank' }])
@@ -126,6 +127,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: Static<typeof BatchBody> }>(
     '/api/signboards/batch',
     {
+      config: { access: 'signboards.print' },
       schema: {
         tags,
         summary: 'Start a batch: every street (or grid) of a sub-district',
@@ -156,7 +158,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Static<typeof JobParams> }>(
     '/api/signboards/jobs/:id',
-    { schema: { tags, summary: 'Progress of a batch', params: JobParams, response: { 200: Job, ...errorResponses(404) } } },
+    { config: { access: 'signboards.print' }, schema: { tags, summary: 'Progress of a batch', params: JobParams, response: { 200: Job, ...errorResponses(404) } } },
     async (request) => {
       const job = jobs.get(request.params.id)
       if (!job) throw notFound(`Job ${request.params.id}`)
@@ -166,7 +168,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: Static<typeof JobParams> }>(
     '/api/signboards/jobs/:id/file',
-    { schema: { tags, summary: 'The finished batch: a PDF or a zip', params: JobParams, response: { 200: SignboardFile, ...errorResponses(404, 409) } } },
+    { config: { access: 'signboards.print' }, schema: { tags, summary: 'The finished batch: a PDF or a zip', params: JobParams, response: { 200: SignboardFile, ...errorResponses(404, 409) } } },
     async (request, reply) => {
       const job = jobs.get(request.params.id)
       if (!job) throw notFound(`Job ${request.params.id}`)
@@ -179,6 +181,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: Static<typeof MobileParams>; Querystring: Static<typeof MobileQuery> }>(
     '/r/:code',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Mobile page a signboard QR code opens',

@@ -26,7 +26,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/import',
     {
       bodyLimit: LARGE_BODY_LIMIT,
-      config: { longWork: true },
+      config: { access: 'transfer.import', longWork: true },
       schema: {
         tags: ['import/export'],
         summary: 'Import zones, parties, assignments and category routes, all or nothing',
@@ -50,7 +50,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/import/osm-roads',
     {
       bodyLimit: LARGE_BODY_LIMIT,
-      config: { longWork: true },
+      config: { access: 'transfer.import', longWork: true },
       schema: {
         tags: ['import/export'],
         summary: 'Import an OpenStreetMap road file as streets',
@@ -91,6 +91,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/export',
     {
+      config: { access: 'transfer.export' },
       schema: {
         tags: ['import/export'],
         summary: 'Everything (or one zone and the zones below it) in the import format',

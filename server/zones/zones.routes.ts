@@ -62,6 +62,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/zones',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['zones'],
         summary: 'Zones as a GeoJSON FeatureCollection, with their current chief, department, merchant and fall-back party',
@@ -97,6 +98,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/zones/:id',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['zones'],
         summary: 'One zone with its holders and the number of zones below it',
@@ -118,6 +120,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/zones/by-code/:kind/:code',
     {
+      config: { access: 'zones.read' },
       schema: {
         tags: ['zones'],
         summary: 'One zone by its kind and code',
@@ -139,6 +142,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/zones',
     {
+      config: { access: 'zones.edit' },
       schema: {
         tags: ['zones'],
         summary: 'Create a zone; answers with what it did to the coverage audit',
@@ -159,6 +163,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/zones/:id',
     {
+      config: { access: 'zones.edit' },
       schema: {
         tags: ['zones'],
         summary: 'Change a zone, naming the version edited',
@@ -178,6 +183,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/zones/:id',
     {
+      config: { access: 'zones.edit' },
       schema: {
         tags: ['zones'],
         summary: 'Delete a zone, naming its version',

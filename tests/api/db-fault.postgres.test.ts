@@ -10,6 +10,8 @@ import { loadDemo } from '../../server/transfer/demo.js'
 import { findInvalidGeometries } from '../../server/transfer/transfer.repository.js'
 import { rectangle } from '../helpers/seed.js'
 import { startCluster, type Cluster } from '../setup/postgis-cluster.js'
+import { bootstrapTestAccounts } from '../helpers/auth.js'
+import { actAsAdministratorByDefault } from '../helpers/test-app.js'
 
 /**
  * The database goes away under a running app, and comes back. PostgreSQL only (vitest.config.ts
@@ -44,6 +46,7 @@ describe('the database stopped and frozen under a running app (PostgreSQL)', () 
     handle = await connectDatabase({ databaseUrl: cluster.urlFor('jz_fault'), timeouts })
     await migrate(handle)
     await loadDemo(handle.db)
+    await bootstrapTestAccounts(handle.db, false)
     app = await buildApp({ db: handle.db, publicUrl: 'http://jiezhang.test', readyTimeoutMs })
     // No route of the app runs a statement for seconds on purpose; this one stands for one that does.
     app.get('/test/slow-statement', async () => {
@@ -51,6 +54,7 @@ describe('the database stopped and frozen under a running app (PostgreSQL)', () 
       return { slept: true }
     })
     await app.ready()
+    actAsAdministratorByDefault(app)
     // A cluster of its own (initdb, PostGIS, the demo) on a machine busy with the other test
     // files: more than the project's three minutes once in a while.
   }, 300_000)

@@ -5,6 +5,7 @@ import { buildApp } from '../../server/app.js'
 import { workLockOf } from '../../server/db/work-lock.js'
 import { DEMO_FILE } from '../../server/transfer/demo.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { adminHeaders } from '../helpers/auth.js'
 
 /**
  * Long work must not starve the embedded database's one connection (issue 13, defect 6): a batch
@@ -82,7 +83,7 @@ describe('a large batch and the rest of the server', () => {
       const response = await fetch(`http://127.0.0.1:${port}/api/import?dry_run=1`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...adminHeaders },
       })
       expect(response.status).toBe(200)
       expect(((await response.json()) as { dry_run: boolean }).dry_run).toBe(true)

@@ -9,6 +9,7 @@ import { buildApp } from '../../server/app.js'
 import { connectDatabase } from '../../server/db/connect.js'
 import { migrate } from '../../server/db/migrate.js'
 import { loadDemo } from '../../server/transfer/demo.js'
+import { bootstrapAccounts } from '../../server/auth/bootstrap.js'
 import { seedDevelopmentFixture } from './dev-fixture.js'
 import { markBackendRan } from '../setup/backends.js'
 
@@ -55,6 +56,8 @@ export default async function setup(project: TestProject) {
   const handle = await connectDatabase({})
   await migrate(handle)
   await loadDemo(handle.db)
+  // The demo accounts, as `npm start` creates them: the tests sign in as the planner and others.
+  await bootstrapAccounts(handle.db, { demo: true })
   // Only for working on the client before the demo district exists: JZ_BROWSER_FIXTURE=1.
   if (process.env.JZ_BROWSER_FIXTURE === '1') await seedDevelopmentFixture(handle.db)
   const zones = await handle.db.selectFrom('zone').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()

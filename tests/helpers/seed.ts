@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db, PartyType } from '../../server/db/database.js'
 import type { Duty, ZoneKind } from '../../server/kernel/zone-kinds.js'
 import { geomFromGeoJson, type Geometry } from '../../server/db/geo-sql.js'
+import { bootstrapTestAccounts } from './auth.js'
 
 /**
  * Writes test data straight into the tables, so that resolution, coverage and signboard tests
@@ -98,8 +99,10 @@ export function rectangle(west: number, south: number, east: number, north: numb
 
 /**
  * Empties every table a test writes (the migrated duty texts stay), so that a test file can set up
- * each test from nothing in beforeEach, cheaply, on one app.
+ * each test from nothing in beforeEach, cheaply, on one app. Accounts go too (a grant refers to a
+ * zone), and the test administrator with its token comes back, as in the empty template.
  */
 export async function emptyTheDatabase(db: Db): Promise<void> {
-  await sql`TRUNCATE zone, zone_part, party, assignment, category, category_route RESTART IDENTITY CASCADE`.execute(db)
+  await sql`TRUNCATE zone, zone_part, party, assignment, category, category_route, account RESTART IDENTITY CASCADE`.execute(db)
+  await bootstrapTestAccounts(db, false)
 }

@@ -4,6 +4,7 @@ import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../server/app.js'
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js'
+import { adminHeaders } from './auth.js'
 
 export type TestBackend = 'pglite' | 'postgres'
 
@@ -53,6 +54,7 @@ export async function createTestApp(options: { demo?: boolean } = {}): Promise<T
   }
   const app = await buildApp({ db: handle.db, publicUrl: 'http://jiezhang.test' })
   await app.ready()
+  actAsAdministratorByDefault(app)
   return {
     app,
     handle,
@@ -63,4 +65,24 @@ export async function createTestApp(options: { demo?: boolean } = {}): Promise<T
       await dropDatabase()
     },
   }
+}
+
+/**
+ * Every `app.inject({...})` that brings no credentials of its own (no `authorization` or `cookie`
+ * header, no `cookies`) acts as the bootstrap administrator. A header given as `undefined` means
+ * "none": `headers: { authorization: undefined }` is a request from nobody.
+ */
+export function actAsAdministratorByDefault(app: FastifyInstance): void {
+  const inject = app.inject.bind(app) as (options: object) => ReturnType<FastifyInstance['inject']>
+  const withCredentials = (options: Record<string, unknown>) => {
+    const headers = { ...((options.headers as Record<string, unknown> | undefined) ?? {}) }
+    const names = Object.keys(headers).map((name) => name.toLowerCase())
+    const brings = names.includes('authorization') || names.includes('cookie') || options.cookies !== undefined
+    for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name]
+    return { ...options, headers: brings ? headers : { ...adminHeaders, ...headers } }
+  }
+  app.inject = ((options?: string | Record<string, unknown>) => {
+    if (options === undefined) throw new Error('tests call app.inject({...}) with options')
+    return inject(withCredentials(typeof options === 'string' ? { url: options } : options))
+  }) as FastifyInstance['inject']
 }

@@ -5,6 +5,7 @@ import { connectDatabase } from '../../server/db/connect.js'
 import { migrate } from '../../server/db/migrate.js'
 import { loadDemo } from '../../server/transfer/demo.js'
 import { markBackendRan } from './backends.js'
+import { bootstrapTestAccounts } from '../helpers/auth.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,9 +24,11 @@ export default async function setup(project: TestProject) {
   const handle = await connectDatabase({})
   try {
     await migrate(handle)
+    await bootstrapTestAccounts(handle.db, false)
     const empty = path.join(dir, 'pglite-empty.tar')
     writeFileSync(empty, Buffer.from(await (await dumpOf(handle)).arrayBuffer()))
     await loadDemo(handle.db)
+    await bootstrapTestAccounts(handle.db, true)
     const demo = path.join(dir, 'pglite-demo.tar')
     writeFileSync(demo, Buffer.from(await (await dumpOf(handle)).arrayBuffer()))
     project.provide('pgliteTemplates', { empty, demo })

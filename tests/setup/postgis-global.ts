@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node'
 import { connectDatabase } from '../../server/db/connect.js'
 import { migrate } from '../../server/db/migrate.js'
 import { loadDemo } from '../../server/transfer/demo.js'
+import { bootstrapTestAccounts } from '../helpers/auth.js'
 import { markBackendRan, postgisServerAvailable } from './backends.js'
 import { startCluster } from './postgis-cluster.js'
 import pg from 'pg'
@@ -25,10 +26,12 @@ export default async function setup(project: TestProject) {
     await admin.query('CREATE DATABASE jz_template_empty')
     let handle = await connectDatabase({ databaseUrl: cluster.urlFor('jz_template_empty') })
     await migrate(handle)
+    await bootstrapTestAccounts(handle.db, false)
     await handle.close()
     await admin.query('CREATE DATABASE jz_template_demo TEMPLATE jz_template_empty')
     handle = await connectDatabase({ databaseUrl: cluster.urlFor('jz_template_demo') })
     await loadDemo(handle.db)
+    await bootstrapTestAccounts(handle.db, true)
     await handle.close()
     await admin.end()
   } catch (error) {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { adminHeaders, TEST_ADMIN_TOKEN } from '../helpers/auth.js'
 
 const tsx = ['--import', 'tsx']
 const cleanups: (() => void)[] = []
@@ -30,7 +31,7 @@ async function freePort(): Promise<number> {
 async function startServer(dataDir: string, demo: boolean) {
   const port = await freePort()
   const child = spawn(process.execPath, [...tsx, 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: demo ? '1' : '0' },
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: demo ? '1' : '0', ADMIN_TOKEN: TEST_ADMIN_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'))
@@ -74,7 +75,7 @@ describe('the embedded data folder', () => {
     expect(output).toContain(dataDir)
     expect(output).toContain(String(server.child.pid))
     // The server still answers, and the district was not imported behind its back.
-    const lookup = await fetch(`http://127.0.0.1:${server.port}/api/zones/by-code/district/990101`)
+    const lookup = await fetch(`http://127.0.0.1:${server.port}/api/zones/by-code/district/990101`, { headers: adminHeaders })
     expect(lookup.status).toBe(404)
   })
 

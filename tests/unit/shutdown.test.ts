@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { adminHeaders, TEST_ADMIN_TOKEN } from '../helpers/auth.js'
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -31,7 +32,7 @@ describe('shutting down on SIGTERM', () => {
   it('answers the batch resolution in flight with 200, then exits 0 and releases the data folder', { timeout: 300_000 }, async () => {
     const port = await freePort()
     const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, DEMO: '1', PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: TEST_ADMIN_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -53,7 +54,7 @@ describe('shutting down on SIGTERM', () => {
     const body = batchBody()
     let answered = false
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const call = request(`${base}/api/resolve/batch`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      const call = request(`${base}/api/resolve/batch`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...adminHeaders } }, (res) => {
         let text = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => (text += chunk))
