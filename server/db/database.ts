@@ -100,6 +100,29 @@ export interface Database {
   account_session: AccountSessionTable
   api_token: ApiTokenTable
   security_policy: SecurityPolicyTable
+  audit_event: AuditEventTable
+}
+
+/** The append-only audit trail (sql/005_audit.sql). */
+export interface AuditEventTable {
+  id: Generated<string>
+  at: Generated<Date>
+  account_id: number | null
+  login: string | null
+  via: string | null
+  address: string | null
+  user_agent: string | null
+  action: string
+  object_type: string | null
+  object_id: string | null
+  object_code: string | null
+  before: ColumnType<unknown, string | null, string | null>
+  after: ColumnType<unknown, string | null, string | null>
+  outcome: 'ok' | 'refused' | 'failed'
+  status: number | null
+  method: string | null
+  path: string | null
+  comment: string | null
 }
 
 /** Staff accounts and what they may do (sql/004_accounts.sql, DESIGN.md §9). */
