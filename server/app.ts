@@ -11,6 +11,7 @@ import { unavailablePageHtml } from './http/unavailable-page.js'
 import { SUPERVISION_HOTLINE } from './signboards/signboard-data.js'
 import { databaseReady } from './db/readiness.js'
 import { installWorkLock } from './http/work-lock-hooks.js'
+import { answerWhileClosing } from './http/closing.js'
 import { checkTextParameters, validatorCompiler } from './http/validators.js'
 import { installStrictJsonParser } from './http/json-body.js'
 import { rejectUnsafeText } from './http/text-input.js'
@@ -77,7 +78,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength },
     frameworkErrors,
     clientErrorHandler,
+    // server/http/closing.ts answers in the project's envelope instead.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  answerWhileClosing(app)
   app.setValidatorCompiler(validatorCompiler)
   installStrictJsonParser(app)
   rejectUnsafeText(app)
