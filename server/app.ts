@@ -26,6 +26,8 @@ import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
 import sessionRoutes from './auth/session.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
+import { installAuditTrail } from './audit/audit-hook.js'
+import auditRoutes from './audit/audit.routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +46,8 @@ export interface AppOptions {
   readyTimeoutMs?: number
   /** Behind an HTTPS reverse proxy: believe X-Forwarded-* (TRUST_PROXY=1). */
   trustProxy?: boolean
+  /** Record writes in the audit trail (default yes; only the hook's benchmark turns it off). */
+  recordAudit?: boolean
 }
 
 /**
@@ -96,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
+  installAuditTrail(app, options.db, { record: options.recordAudit ?? true })
 
   await app.register(swagger, {
     openapi: {
@@ -116,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(transferRoutes, { prefix: '/api' })
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })
+  await app.register(auditRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
 
   // Liveness: the process is up and serving. It does not touch the database, so a supervisor

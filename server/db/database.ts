@@ -122,6 +122,8 @@ export interface AuditEventTable {
   status: number | null
   method: string | null
   path: string | null
+  /** sql/008: the route matched, e.g. /api/zones/:id. */
+  route: string | null
   comment: string | null
 }
 

@@ -32,6 +32,8 @@ export const errorStatus = {
   too_large: 400,
   invalid_text: 400,
   invalid_phone: 400,
+  // 400, the audit trail: a change comment (x-change-comment) that cannot be stored.
+  invalid_comment: 400,
   // 401: the request says nobody, or nobody we know: sign in or send a valid token.
   unauthenticated: 401,
   session_expired: 401,
