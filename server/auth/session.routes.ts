@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
+import { Type } from 'typebox'
 import type { Db } from '../db/database.js'
 import { DomainError } from '../errors.js'
 import { roleTable } from '../kernel/permissions.js'
@@ -162,7 +163,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['session'],
         summary: 'Enrol a second factor (TOTP): answers the secret; it counts once a code from it is confirmed',
-        response: { 200: TotpEnrolment, ...errorResponses(401, 403, 409) },
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: TotpEnrolment, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request) => {

@@ -164,17 +164,18 @@ describe('accounts, tokens and the policy', () => {
 
   it('reads and sets the policy; a value out of range is 400 naming the key', async () => {
     const current = await t.app.inject({ method: 'GET', url: '/api/security-policy' })
+    const policy = current.json() as Record<string, unknown>
     // The defaults of policy.ts (等保 2.0 level 2 practice, DESIGN §9).
     expect(current.json()).toEqual({
       sessionIdleMinutes: 30, sessionAbsoluteHours: 12, lockoutFailures: 5, lockoutMinutes: 30,
       passwordMinLength: 12, passwordMinClasses: 3, requireTwoFactorForAdministrators: false,
     })
-    const bad = await t.app.inject({ method: 'PUT', url: '/api/security-policy', payload: { ...current.json(), passwordMinLength: 4 } })
+    const bad = await t.app.inject({ method: 'PUT', url: '/api/security-policy', payload: { ...policy, passwordMinLength: 4 } })
     expect(bad.statusCode).toBe(400)
     expect(JSON.stringify(bad.json().error.details)).toContain('passwordMinLength')
     const partial = await t.app.inject({ method: 'PUT', url: '/api/security-policy', payload: { lockoutFailures: 3 } })
     expect(partial.statusCode).toBe(400)
-    const set = await t.app.inject({ method: 'PUT', url: '/api/security-policy', payload: { ...current.json(), passwordMinLength: 16 } })
+    const set = await t.app.inject({ method: 'PUT', url: '/api/security-policy', payload: { ...policy, passwordMinLength: 16 } })
     expect(set.statusCode).toBe(200)
     expect(set.json().passwordMinLength).toBe(16)
     try {

@@ -255,15 +255,17 @@ describe('sessions', () => {
       const wrong = await step(first.body.challenge, codeAt(secret, 3))
       expect(wrong.statusCode).toBe(401)
       expect(wrong.json().error.code).toBe('invalid_second_factor')
-      const right = await step(first.body.challenge, codeAt(secret))
+      const code = codeAt(secret)
+      const right = await step(first.body.challenge, code)
       expect(right.statusCode).toBe(200)
       expect(right.json().account.login).toBe(login)
       const cookie = right.cookies.find((c) => c.name === 'jz_session')!
       expect((await who(`jz_session=${cookie.value}`)).statusCode).toBe(200)
       // The challenge is used up, and so is the code.
-      expect((await step(first.body.challenge, codeAt(secret))).json().error.code).toBe('challenge_expired')
+      expect((await step(first.body.challenge, code)).json().error.code).toBe('challenge_expired')
+      // The same code again, on a new challenge: a code is good once.
       const again = await signIn(login)
-      expect((await step(again.body.challenge, codeAt(secret))).json().error.code).toBe('invalid_second_factor')
+      expect((await step(again.body.challenge, code)).json().error.code).toBe('invalid_second_factor')
     })
 
     it('ends a challenge after 5 wrong codes, and one older than 5 minutes', async () => {
