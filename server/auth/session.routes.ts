@@ -163,7 +163,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['session'],
         summary: 'Enrol a second factor (TOTP): answers the secret; it counts once a code from it is confirmed',
-        querystring: Type.Object({}, { additionalProperties: false }),
+        // A write sends a body: `{}` (nothing to choose yet), so a stray request is a 400.
+        body: Type.Object({}, { additionalProperties: false, description: 'Send {}' }),
         response: { 200: TotpEnrolment, ...errorResponses(400, 401, 403, 409) },
       },
     },

@@ -229,7 +229,7 @@ describe('sessions', () => {
     async function enrol(login: string) {
       const session = await signIn(login)
       const headers = asCookie(session.header, { 'x-csrf-token': session.body.csrf_token })
-      const enrolled = await t.app.inject({ method: 'POST', url: '/api/session/totp', headers })
+      const enrolled = await t.app.inject({ method: 'POST', url: '/api/session/totp', headers, payload: {} })
       expect(enrolled.statusCode).toBe(200)
       const { secret, otpauth_url } = enrolled.json() as { secret: string; otpauth_url: string }
       expect(secret).toMatch(/^[A-Z2-7]{32}$/)
