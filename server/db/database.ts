@@ -141,6 +141,8 @@ export interface AccountTable {
   locked_until: Date | null
   totp_secret: string | null
   totp_enabled: Generated<boolean>
+  /** The last TOTP time step accepted (sql/007): a code is good once. */
+  totp_last_step: number | null
   demo: Generated<boolean>
   created_at: Generated<Date>
   version: Generated<number>
@@ -164,6 +166,8 @@ export interface AccountSessionTable {
   last_seen_at: Generated<Date>
   expires_at: Date
   pending_second_factor: Generated<boolean>
+  /** Wrong codes sent to this pending session (sql/007). */
+  second_factor_failures: Generated<number>
   address: string | null
   user_agent: string | null
 }

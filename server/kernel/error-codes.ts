@@ -76,6 +76,17 @@ export const errorStatus = {
   invalid_interval: 422,
   unsupported_kind: 422,
   nothing_to_print: 422,
+  // Accounts and sign-in (docs/accounts.md).
+  weak_password: 400,
+  invalid_scope: 400,
+  invalid_second_factor: 401,
+  challenge_expired: 401,
+  password_change_required: 403,
+  second_factor_required_setup: 403,
+  separation_of_duties: 409,
+  totp_not_enrolled: 409,
+  totp_already_enabled: 409,
+  account_locked: 423,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
   // 503: the database cannot be reached or did not answer in time; the same request may succeed later.
