@@ -1,3 +1,4 @@
+import { importScopeCheck } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
 import { strictJsonParser } from '../http/json-body.js'
@@ -41,7 +42,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const dryRun = isDryRun(request.query.dry_run)
-      const result = await importFeatureCollection(app.db, request.body, { dryRun })
+      const result = await importFeatureCollection(app.db, request.body, { dryRun, checkScope: importScopeCheck(app.db, request.actor!) })
       return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
     },
   )
@@ -83,7 +84,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           })
         }
       }
-      const result = await importFeatureCollection(app.db, streets, { dryRun })
+      const result = await importFeatureCollection(app.db, streets, { dryRun, checkScope: importScopeCheck(app.db, request.actor!) })
       return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
     },
   )
