@@ -8,11 +8,13 @@ import {
   EndAssignmentBody,
   WrittenAssignment,
 } from './assignments.schemas.js'
-import { assertZoneInScope } from '../auth/scope.js'
+import { assertZoneInScope, installPhoneMasking } from '../auth/scope.js'
 import { assignParty, endAssignment, zoneAssignments } from './assignments.service.js'
 
 /** Assignments: who holds a zone's duty, and from when to when. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
   const errors = errorResponses(400, 404, 409, 413, 415, 422)
 
   app.get(

@@ -1,9 +1,11 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
 import { ancestorsOf } from '../db/zone-tree.js'
 import { DomainError } from '../errors.js'
 import type { Permission } from '../kernel/permissions.js'
 import { grantsWith, type Actor, type ActorGrant } from './actor.js'
+import { shownPhone } from '../kernel/phone-mask.js'
 
 /**
  * Scope: whether the object of a request lies where the actor's grants of the permission apply
@@ -130,4 +132,77 @@ export function importScopeCheck(db: DbOrTx, actor: Actor) {
       refused.slice(0, 100).map((feature) => ({ index: feature.index, field: 'properties.parent', reason: reasonOf(feature) })),
     )
   }
+}
+
+/**
+ * The parties among `partyIds` whose private phone the actor may see: parties.contact with scope
+ * all, or in a scope covering at least one zone the party answers for. Null actor (the public):
+ * none.
+ */
+export async function contactableParties(db: DbOrTx, actor: Actor | null, partyIds: readonly number[]): Promise<Set<number>> {
+  const ids = [...new Set(partyIds)]
+  if (!actor || ids.length === 0 || grantsWith(actor, 'parties.contact').length === 0) return new Set()
+  if (hasGlobalScope(actor, 'parties.contact')) return new Set(ids)
+  const { rows } = await sql<{ party_id: number; zone_id: number }>`
+    SELECT party_id, zone_id FROM assignment
+    WHERE party_id = ANY(${ids}::int4[]) AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
+    UNION SELECT department_id, zone_id FROM category_route WHERE department_id = ANY(${ids}::int4[])`.execute(db)
+  const outside = new Set(await zonesOutOfScope(db, actor, 'parties.contact', rows.map((row) => row.zone_id)))
+  return new Set(rows.filter((row) => !outside.has(row.zone_id)).map((row) => row.party_id))
+}
+
+/** Masks the private phones of `parties` the actor may not see (kernel/phone-mask.ts), in place of a copy. */
+export async function maskPartyPhones<T extends { id: number; phone: string | null; phone_private: boolean }>(
+  db: DbOrTx,
+  actor: Actor | null,
+  parties: readonly T[],
+): Promise<T[]> {
+  const withPrivate = parties.filter((party) => party.phone_private && party.phone !== null)
+  if (withPrivate.length === 0) return [...parties]
+  const may = await contactableParties(db, actor, withPrivate.map((party) => party.id))
+  return parties.map((party) => ({ ...party, phone: shownPhone(party.phone, party.phone_private, may.has(party.id)) }))
+}
+
+/**
+ * Masks, anywhere in a response body, every `phone` that is the private phone of a party the
+ * actor may not see; a null actor (the public) sees none. One query for the private phones (few,
+ * and indexed by nothing: a city marks hundreds, not millions). Answers the masked body and
+ * whether it still carries any private phone unmasked (personal data, for the audit).
+ */
+export async function maskPrivatePhonesIn<T>(db: DbOrTx, actor: Actor | null, body: T): Promise<{ body: T; personal: boolean }> {
+  const rows = await db.selectFrom('party').select(['id', 'phone']).where('phone_private', '=', true).where('phone', 'is not', null).execute()
+  if (rows.length === 0) return { body, personal: false }
+  const may = await contactableParties(db, actor, rows.map((row) => row.id))
+  const hidden = new Set(rows.filter((row) => !may.has(row.id)).map((row) => row.phone!))
+  const shown = new Set(rows.filter((row) => may.has(row.id)).map((row) => row.phone!))
+  let personal = false
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk)
+    if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return value
+    const copy: Record<string, unknown> = {}
+    for (const [key, field] of Object.entries(value)) {
+      if (key === 'phone' && typeof field === 'string') {
+        if (hidden.has(field)) copy[key] = shownPhone(field, true, false)
+        else {
+          if (shown.has(field)) personal = true
+          copy[key] = field
+        }
+      } else copy[key] = walk(field)
+    }
+    return copy
+  }
+  return { body: walk(body) as T, personal }
+}
+
+/**
+ * For a routes plugin whose answers carry phones: masks them before serialisation, and marks an
+ * answer that still carries private phones with `x-personal-data: 1` (the audit names it).
+ */
+export function installPhoneMasking(app: FastifyInstance): void {
+  app.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (reply.statusCode >= 300 || payload === null || typeof payload !== 'object') return payload
+    const { body, personal } = await maskPrivatePhonesIn(app.db, request.actor, payload)
+    if (personal) reply.header('x-personal-data', '1')
+    return body
+  })
 }

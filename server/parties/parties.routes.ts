@@ -1,4 +1,4 @@
-import { assertPartyInScope } from '../auth/scope.js'
+import { assertPartyInScope, maskPartyPhones } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
 import { CreatePartyBody, Party, PartyList, PartyListQuery, UpdatePartyBody, VersionQuery } from './parties.schemas.js'
@@ -20,13 +20,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PartyList, ...errorResponses(400) },
       },
     },
-    async (request) => searchParties(app.db, request.query),
+    async (request) => maskPartyPhones(app.db, request.actor, await searchParties(app.db, request.query)),
   )
 
   app.get(
     '/parties/:id',
     { config: { access: 'parties.read' }, schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, ...errorResponses(400, 404) } } },
-    async (request) => getParty(app.db, request.params.id),
+    async (request) => (await maskPartyPhones(app.db, request.actor, [await getParty(app.db, request.params.id)]))[0],
   )
 
   app.post(

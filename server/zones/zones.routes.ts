@@ -19,7 +19,7 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
-import { assertGlobalScope, assertZonesInScope } from '../auth/scope.js'
+import { assertGlobalScope, assertZonesInScope, installPhoneMasking } from '../auth/scope.js'
 import type { Actor } from '../auth/actor.js'
 import type { Db } from '../db/database.js'
 import { errorResponses } from '../kernel/schemas.js'
@@ -83,6 +83,8 @@ async function assertWriteInScope(
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
   const errors = errorResponses(400, 404, 409, 413, 415, 422)
 
   app.get(
