@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { accountIdByLogin, createApiToken } from '../../server/auth/accounts.js'
-import { isPermission, roleTable, type Permission } from '../../server/kernel/permissions.js'
+import { readFileSync } from 'node:fs'
+import { allPermissions, isPermission, roleTable, type Permission } from '../../server/kernel/permissions.js'
 
 /**
  * The route walk (issue 9): every operation of the OpenAPI description, plus the hidden health
@@ -162,5 +163,22 @@ describe('every route declares who may use it', () => {
       if (response.statusCode === 401 || response.statusCode === 403) wrong.push(`${operation.method} ${operation.path}: ${response.statusCode} ${response.body.slice(0, 160)}`)
     }
     expect(wrong).toEqual([])
+  })
+})
+
+describe('docs/permissions.md', () => {
+  it('lists every role and every permission of the table, with the permissions of each role', () => {
+    const doc = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8')
+    const roles = Object.keys(roleTable) as (keyof typeof roleTable)[]
+    const header = doc.split('\n').find((line) => line.startsWith('| permission |'))!
+    const columns = header.split('|').map((cell) => cell.trim().replace(/`/g, '')).slice(3, -1)
+    expect(columns).toEqual(roles)
+    for (const permission of allPermissions) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${permission}\` |`))
+      expect(row, permission).toBeDefined()
+      const marks = row!.split('|').map((cell) => cell.trim()).slice(3, -1)
+      expect(marks, permission).toEqual(roles.map((role) => ((roleTable[role].permissions as readonly string[]).includes(permission) ? '✓' : '')))
+    }
+    for (const role of roles) expect(doc).toContain(`| \`${role}\` | ${roleTable[role].label.zh}`)
   })
 })
