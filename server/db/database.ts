@@ -44,11 +44,13 @@ export interface PartyTable {
   phone: string | null
   title: string | null
   role: string | null
+  /** The phone is shown unmasked only to callers with parties.contact in scope (sql/006). */
+  phone_private: Generated<boolean>
   version: Generated<number>
 }
 
 export type PartyRow = Selectable<PartyTable>
-export const partyRowColumns = ['id', 'type', 'name', 'phone', 'title', 'role', 'version'] as const satisfies readonly (keyof PartyRow)[]
+export const partyRowColumns = ['id', 'type', 'name', 'phone', 'title', 'role', 'phone_private', 'version'] as const satisfies readonly (keyof PartyRow)[]
 
 export interface AssignmentTable {
   id: Generated<number>

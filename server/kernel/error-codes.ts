@@ -60,6 +60,8 @@ export const errorStatus = {
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
+  // 429 (scopes): too many requests from one address to a public route.
+  rate_limited: 429,
   // 422: well-formed, but it breaks a rule of the data; nothing was written.
   import_rejected: 422,
   invalid_parent: 422,

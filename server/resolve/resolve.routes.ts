@@ -1,3 +1,10 @@
+import rateLimit from '@fastify/rate-limit'
+import { DomainError } from '../errors.js'
+import { installPhoneMasking, maskPrivatePhonesIn } from '../auth/scope.js'
+import { SUPERVISION_HOTLINE } from '../signboards/signboard-data.js'
+
+/** How many public resolutions one address may ask for in a minute. */
+export const PUBLIC_RESOLVE_PER_MINUTE = 60
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
@@ -6,6 +13,7 @@ import { errorResponses } from '../kernel/schemas.js'
 import {
   BatchBodySchema,
   BatchResponseSchema,
+  PublicResolutionSchema,
   ResolutionSchema,
   ResolveQuerySchema,
 } from './resolve.schemas.js'
@@ -32,6 +40,37 @@ async function* batchJson(results: BatchResult[]): AsyncGenerator<string> {
 const documentOnly: FastifySchemaCompiler<unknown> = () => () => true
 
 const resolveRoutes: FastifyPluginAsync = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new DomainError('rate_limited', `At most ${context.max} public resolutions a minute from one address: try again in ${Math.ceil(context.ttl / 1000)} s`),
+  })
+
+  app.get(
+    '/public/resolve',
+    {
+      // For citizens and the /r/ page: what a signboard shows, no account, a bounded rate per address.
+      config: { access: 'public', rateLimit: { max: PUBLIC_RESOLVE_PER_MINUTE, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['resolution'],
+        summary: 'Who answers for this point, as a signboard shows it (public)',
+        description:
+          'Zone kinds, codes and names, holders by name, title and role, phones (private ones masked), the supervision hotline. ' +
+          `No account needed; at most ${PUBLIC_RESOLVE_PER_MINUTE} requests a minute from one address.`,
+        querystring: ResolveQuerySchema,
+        response: { 200: PublicResolutionSchema, ...errorResponses(400, 429) },
+      },
+      validatorCompiler: documentOnly,
+    },
+    async (request) => {
+      const query = request.query as Record<string, unknown>
+      const resolution = await resolvePoint(app.db, readPointQuery({ lon: query.lon, lat: query.lat }))
+      return { ...resolution, supervision_hotline: SUPERVISION_HOTLINE }
+    },
+  )
+
   app.get(
     '/resolve',
     {
@@ -65,7 +104,8 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
       validatorCompiler: documentOnly,
     },
     async (request, reply) => {
-      const results = await resolveBatch(app.db, readBatchBody(request.body as unknown))
+      // Streamed past the masking hook: masked here.
+      const results = (await maskPrivatePhonesIn(app.db, request.actor, await resolveBatch(app.db, readBatchBody(request.body as unknown)))).body
       // The schema-compiled serializer tests every nullable branch of every result; for 200,000
       // results built from a handful of shared Links, plain JSON.stringify is several times faster.
       // In slices, streamed: 200,000 results are 45 MB of JSON and most of a second to write,

@@ -45,6 +45,12 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Validate and count everything, inside a transaction that is then rolled back. */
   dryRun?: boolean
+  /**
+   * The caller's scope (server/auth/scope.ts): called, before anything is written, with every
+   * feature whose parent is a stored zone (its id) or that has none (null: a new root). Features
+   * under another feature of the file lie wherever that one lies. Throws to refuse the import.
+   */
+  checkScope?: (placed: { index: number; code: string; parentZoneId: number | null }[]) => Promise<void>
 }
 
 /** How long validation on the embedded database steps aside for a request being answered, at most. */
@@ -67,6 +73,15 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
   const stored = await lookUpStoredZones(db, parsed)
   problems.push(...alreadyStored(parsed, stored))
   const parents = resolveParents(parsed, stored, problems)
+  if (options.checkScope) {
+    const placed = parsed.features.flatMap((feature): { index: number; code: string; parentZoneId: number | null }[] => {
+      if (!feature.parent) return [{ index: feature.index, code: feature.code, parentZoneId: null }]
+      const parent = parents.get(feature.index)
+      const storedParent = parent && stored.get(zoneKey(parent.kind, parent.code))
+      return storedParent ? [{ index: feature.index, code: feature.code, parentZoneId: storedParent.id }] : []
+    })
+    await options.checkScope(placed)
+  }
   // Outside the transaction, and on the embedded database stepping aside between statements for
   // requests being answered: validation is most of a dry run's reading.
   const lock = workLockOf(db)
