@@ -5,6 +5,7 @@ import { DomainError, notFound } from '../errors.js'
 import { errorResponses } from '../kernel/schemas.js'
 import { parseInstant } from '../kernel/time.js'
 import { findZoneById } from '../zones/zones.repository.js'
+import { assertZoneInScope, installPhoneMasking } from '../auth/scope.js'
 import {
   AuditExportQuery, AuditListQuery, AuditPage, MAX_AUDIT_EXPORT_ROWS, ZoneHistory, ZoneHistoryParams, ZoneHistoryQuery,
 } from './audit.schemas.js'
@@ -33,6 +34,8 @@ function filtersOf(query: { login?: string; action?: string; object_type?: strin
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Before and after states carry holders' phones: private ones come out masked here as everywhere.
+  installPhoneMasking(app)
   app.get(
     '/audit',
     {
@@ -96,6 +99,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      // A deleted zone's history is read by those with the permission anywhere; a standing one in scope.
+      if (await findZoneById(app.db, request.params.id)) await assertZoneInScope(app.db, request.actor!, 'zones.read', request.params.id)
       const events = await zoneHistory(app.db, request.params.id, request.query.limit ?? 200)
       // A deleted zone keeps its history; an id that never had a zone or an event is a 404.
       if (events.length === 0 && !(await findZoneById(app.db, request.params.id))) throw notFound(`Zone ${request.params.id}`)

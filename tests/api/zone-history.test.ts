@@ -25,7 +25,7 @@ describe('GET /api/zones/:id/history', () => {
     t = await createTestApp()
     db = t.handle.db
     wulinmen = (await db.selectFrom('zone').select('id').where('kind', '=', 'community').where('code', '=', '330105003001').executeTakeFirstOrThrow()).id
-    for (const login of ['planner', 'planner.wulinmen', 'viewer', 'auditor']) auth[login] = { authorization: `Bearer ${await tokenFor(db, login)}` }
+    for (const login of ['planner', 'planner.wulinmen', 'viewer', 'auditor', 'gridworker']) auth[login] = { authorization: `Bearer ${await tokenFor(db, login)}` }
   })
   afterAll(async () => t?.close())
 
@@ -85,5 +85,15 @@ describe('GET /api/zones/:id/history', () => {
   it('needs zones.read: the audit administrator, who has no zone permission, is refused', async () => {
     const refused = await t.app.inject({ method: 'GET', url: `/api/zones/${wulinmen}/history`, headers: auth.auditor })
     expect(refused.statusCode).toBe(403)
+  })
+
+  it('is read within the reader’s jurisdiction: the grid worker of 天水社区 reads it, not 武林门社区’s', async () => {
+    // The demo's gridworker holds grid_worker (zones.read) on 天水社区 330105003002 only.
+    const tianshui = (await db.selectFrom('zone').select('id').where('code', '=', '330105003002').executeTakeFirstOrThrow()).id
+    const own = await t.app.inject({ method: 'GET', url: `/api/zones/${tianshui}/history`, headers: auth.gridworker })
+    expect(own.statusCode, own.body).toBe(200)
+    const other = await t.app.inject({ method: 'GET', url: `/api/zones/${wulinmen}/history`, headers: auth.gridworker })
+    expect(other.statusCode, other.body).toBe(403)
+    expect(other.json()).toMatchObject({ error: { code: 'out_of_scope' } })
   })
 })
