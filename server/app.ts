@@ -25,6 +25,8 @@ import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
 import sessionRoutes from './auth/session.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
+import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
+import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +45,8 @@ export interface AppOptions {
   readyTimeoutMs?: number
   /** Behind an HTTPS reverse proxy: believe X-Forwarded-* (TRUST_PROXY=1). */
   trustProxy?: boolean
+  /** Flood limits (http/rate-limits.ts); default from the environment. */
+  rateLimits?: RateLimits | 'off'
 }
 
 /**
@@ -92,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
+  await installSecurityHeaders(app, { https: options.trustProxy ?? false, basemapOrigins: basemapOriginsFromEnv() })
+  await installRateLimits(app, options.rateLimits ?? rateLimitsFromEnv())
 
   await app.register(swagger, {
     openapi: {

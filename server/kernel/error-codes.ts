@@ -74,6 +74,8 @@ export const errorStatus = {
   invalid_interval: 422,
   unsupported_kind: 422,
   nothing_to_print: 422,
+  // 429: this address or login sent too many requests for now (server/http/rate-limits.ts); Retry-After says when to try again.
+  rate_limited: 429,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
   // 503: the database cannot be reached or did not answer in time; the same request may succeed later.
