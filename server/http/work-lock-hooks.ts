@@ -65,9 +65,11 @@ export function installWorkLock(app: FastifyInstance, db: Db): void {
     // While an import holds the embedded database, a plain resolution is answered from the state
     // before it; this hook runs before authentication, which would wait for the database.
     if (!lock || request.method !== 'GET' || request.routeOptions.url !== RESOLVE_URL) return
-    const standby = standbyOf(db)
+    const pending = standbyOf(db)
     const query = request.query as Record<string, unknown> | undefined
-    if (!standby || query?.category !== undefined || query?.at !== undefined) return
+    if (!pending || query?.category !== undefined || query?.at !== undefined) return
+    const standby = await pending
+    if (!standby) return
     const actor = trustedResolver(db, request, standby)
     if (!actor) return
     request.actor = actor

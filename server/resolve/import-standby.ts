@@ -41,10 +41,15 @@ export interface Standby {
 /** Imports this small are over before a standby would pay for itself. */
 export const STANDBY_MIN_FEATURES = 1000
 
-const standbys = new WeakMap<object, Standby>()
+const standbys = new WeakMap<object, Promise<Standby | null>>()
 
-/** The standby of a database while an import holds it, else null. */
-export function standbyOf(db: Db): Standby | null {
+/**
+ * The standby of a database while an import holds it, else null. From the moment the import's
+ * transaction begins it is published as a promise: a resolution arriving while the standby is
+ * still being read waits for it here, in memory, instead of queueing on the database behind the
+ * whole import. Null if reading it failed (the resolution then waits for the database).
+ */
+export function standbyOf(db: Db): Promise<Standby | null> | null {
   return standbys.get(db) ?? null
 }
 
@@ -60,15 +65,19 @@ export async function readStandby(trx: DbOrTx): Promise<Standby> {
 }
 
 /**
- * Runs `work` (the import's transaction body) with `standby` published for `db`'s resolutions,
- * and withdraws it when the work ends, whichever way.
+ * Reads the standby inside `trx` (the import's transaction, before it writes), then runs `work`
+ * (the import's writes) with the standby published for `db`'s resolutions, and withdraws it when
+ * the work ends, whichever way.
  */
-export async function withStandby<T>(db: Db, standby: Standby, work: () => Promise<T>): Promise<T> {
-  standbys.set(db, standby)
+export async function withStandby<T>(db: Db, trx: DbOrTx, work: () => Promise<T>): Promise<T> {
+  const reading = readStandby(trx)
+  const published = reading.catch(() => null)
+  standbys.set(db, published)
   try {
+    await reading
     return await work()
   } finally {
-    if (standbys.get(db) === standby) standbys.delete(db)
+    if (standbys.get(db) === published) standbys.delete(db)
   }
 }
 

@@ -3,7 +3,7 @@ import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
 import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { workLockOf } from '../db/work-lock.js'
-import { readStandby, STANDBY_MIN_FEATURES, withStandby } from '../resolve/import-standby.js'
+import { STANDBY_MIN_FEATURES, withStandby } from '../resolve/import-standby.js'
 import { analyzeTables } from '../db/analyze.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
@@ -102,7 +102,7 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
       // On the embedded database the transaction holds the only connection: resolutions are
       // answered meanwhile from the state it starts from (import-standby.ts).
       if (!lock || parsed.features.length < STANDBY_MIN_FEATURES) return write()
-      return withStandby(db, await readStandby(trx), write)
+      return withStandby(db, trx, write)
     })
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result

@@ -113,6 +113,7 @@ describe('a large import and single resolutions', () => {
       // Wait until the import's transaction holds the connection and has read its standby.
       while (standbyOf(db) === null && order.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
       expect(order).toEqual([])
+      expect(await standbyOf(db)).not.toBeNull()
       const during = await singleResolve()
       order.push('resolve')
       expect(during.statusCode).toBe(200)
