@@ -30,6 +30,8 @@ import policyRoutes from './auth/policy.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
 import { installAuditTrail } from './audit/audit-hook.js'
 import auditRoutes from './audit/audit.routes.js'
+import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
+import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,6 +52,8 @@ export interface AppOptions {
   trustProxy?: boolean
   /** Record writes in the audit trail (default yes; only the hook's benchmark turns it off). */
   recordAudit?: boolean
+  /** Flood limits (http/rate-limits.ts); default from the environment. */
+  rateLimits?: RateLimits | 'off'
 }
 
 /**
@@ -103,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
   installAuditTrail(app, options.db, { record: options.recordAudit ?? true })
+  await installSecurityHeaders(app, { https: options.trustProxy ?? false, basemapOrigins: basemapOriginsFromEnv() })
+  await installRateLimits(app, options.rateLimits ?? rateLimitsFromEnv())
 
   await app.register(swagger, {
     openapi: {

@@ -60,8 +60,6 @@ export const errorStatus = {
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
-  // 429 (scopes): too many requests from one address to a public route.
-  rate_limited: 429,
   // 422: well-formed, but it breaks a rule of the data; nothing was written.
   import_rejected: 422,
   invalid_parent: 422,
@@ -89,6 +87,8 @@ export const errorStatus = {
   totp_not_enrolled: 409,
   totp_already_enabled: 409,
   account_locked: 423,
+  // 429: this address or login sent too many requests for now (server/http/rate-limits.ts); Retry-After says when to try again.
+  rate_limited: 429,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
   // 503: the database cannot be reached or did not answer in time; the same request may succeed later.

@@ -1,10 +1,5 @@
-import rateLimit from '@fastify/rate-limit'
-import { DomainError } from '../errors.js'
 import { installPhoneMasking, maskPrivatePhonesIn } from '../auth/scope.js'
 import { SUPERVISION_HOTLINE } from '../signboards/signboard-data.js'
-
-/** How many public resolutions one address may ask for in a minute. */
-export const PUBLIC_RESOLVE_PER_MINUTE = 60
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
@@ -42,23 +37,19 @@ const documentOnly: FastifySchemaCompiler<unknown> = () => () => true
 const resolveRoutes: FastifyPluginAsync = async (app) => {
   // Private phones leave the server masked unless the caller has parties.contact in scope.
   installPhoneMasking(app)
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new DomainError('rate_limited', `At most ${context.max} public resolutions a minute from one address: try again in ${Math.ceil(context.ttl / 1000)} s`),
-  })
 
   app.get(
     '/public/resolve',
     {
-      // For citizens and the /r/ page: what a signboard shows, no account, a bounded rate per address.
-      config: { access: 'public', rateLimit: { max: PUBLIC_RESOLVE_PER_MINUTE, timeWindow: '1 minute' } },
+      // For citizens and the /r/ page: what a signboard shows, no account; its flood limit per
+      // address is the public routes' one (server/http/rate-limits.ts).
+      config: { access: 'public' },
       schema: {
         tags: ['resolution'],
         summary: 'Who answers for this point, as a signboard shows it (public)',
         description:
           'Zone kinds, codes and names, holders by name, title and role, phones (private ones masked), the supervision hotline. ' +
-          `No account needed; at most ${PUBLIC_RESOLVE_PER_MINUTE} requests a minute from one address.`,
+          "No account needed; a flood limit per address applies (RATE_LIMIT_PUBLIC_PER_ADDRESS, default 120 a minute).",
         querystring: ResolveQuerySchema,
         response: { 200: PublicResolutionSchema, ...errorResponses(400, 429) },
       },

@@ -1,8 +1,9 @@
-import { sql } from 'kysely'
+import { sql, type KyselyPlugin } from 'kysely'
 import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
 import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { workLockOf } from '../db/work-lock.js'
+import { STANDBY_MIN_FEATURES, withStandby } from '../resolve/import-standby.js'
 import { analyzeTables } from '../db/analyze.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
@@ -56,6 +57,21 @@ export interface ImportOptions {
 /** How long validation on the embedded database steps aside for a request being answered, at most. */
 const FOREGROUND_WAIT_MS = 50
 
+/**
+ * PGlite runs each statement on this thread and hands back its result without a turn of the event
+ * loop, so a transaction of many statements held the whole server, not only the database: no
+ * request was even read until it ended. After each of the import's statements this lets the event
+ * loop run, so that requests are read and those that need no database (a resolution answered from
+ * the import's standby, resolve/import-standby.ts) are answered meanwhile.
+ */
+const yieldAfterEachStatement: KyselyPlugin = {
+  transformQuery: (args) => args.node,
+  transformResult: async (args) => {
+    await new Promise((resolve) => setImmediate(resolve))
+    return args.result
+  },
+}
+
 class DryRunRollback extends Error {
   constructor(readonly result: ImportResult) {
     super('dry run')
@@ -93,9 +109,15 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
   let result: ImportResult
   try {
     result = await db.transaction().execute(async (trx) => {
-      const written = await writeImport(trx, parsed, parents, stored)
-      if (options.dryRun) throw new DryRunRollback(written)
-      return written
+      const write = async () => {
+        const written = await writeImport(lock ? trx.withPlugin(yieldAfterEachStatement) : trx, parsed, parents, stored)
+        if (options.dryRun) throw new DryRunRollback(written)
+        return written
+      }
+      // On the embedded database the transaction holds the only connection: resolutions are
+      // answered meanwhile from the state it starts from (import-standby.ts).
+      if (!lock || parsed.features.length < STANDBY_MIN_FEATURES) return write()
+      return withStandby(db, trx, write)
     })
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result

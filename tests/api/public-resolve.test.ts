@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { defaultRateLimits } from '../../server/http/rate-limits.js'
 
 /** GET /api/public/resolve and /r/ (issue 9): what a signboard shows, to nobody signed in. */
 describe('public resolution', () => {
@@ -9,7 +10,8 @@ describe('public resolution', () => {
   const anonymous = { authorization: undefined }
 
   beforeAll(async () => {
-    t = await createTestApp()
+    // The public routes' flood limit, set to 60 a minute per address for this file.
+    t = await createTestApp({ rateLimits: { ...defaultRateLimits, publicPerAddress: 60 } })
     const { rows } = await sql<{ lon: number; lat: number }>`
       SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(area) AS p FROM zone WHERE code = '330105003J01') s`.execute(t.handle.db)
     point = rows[0]!
