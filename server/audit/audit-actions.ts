@@ -89,6 +89,8 @@ export const routeAudits: Record<string, RouteAudit> = {
     action: ({ request }) => (String(record(request.query).everywhere) === 'true' ? 'session.logout_everywhere' : 'session.logout'),
   },
   'PUT /api/session/password': { action: 'session.password_change' },
+  'POST /api/session/totp': { action: 'session.totp_enrol' },
+  'POST /api/session/totp/confirm': { action: 'session.totp_enable' },
 
   'POST /api/zones': { action: 'zone.create', fromAnswer: zoneFromAnswer },
   'PATCH /api/zones/:id': { action: 'zone.update', objectType: 'zone', before: zoneBefore },

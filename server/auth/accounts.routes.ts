@@ -5,7 +5,7 @@ import { DomainError, notFound } from '../errors.js'
 import { type Permission } from '../kernel/permissions.js'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
 import { isInstantInRange, parseInstant } from '../kernel/time.js'
-import { addGrant, checkSeparation, createApiToken, endSessions, resolveGrant, type NewGrant } from './accounts.js'
+import { addGrant, assertNotLastUserManager, checkSeparation, createApiToken, endSessions, resolveGrant, type NewGrant } from './accounts.js'
 import {
   AccountPatchBody, AccountView, AccountGrant, GrantBody, GrantParams, NewAccountBody, NewToken, NewTokenBody, TokenView,
 } from './accounts.schemas.js'
@@ -157,15 +157,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/accounts/:id/grants/:grant',
     {
       config: { access: 'users.manage' },
-      schema: { tags: ['accounts'], summary: 'Revoke a grant', params: GrantParams, response: { 204: { type: 'null', description: 'Revoked' }, ...errorResponses(400, 401, 403, 404) } },
+      schema: { tags: ['accounts'], summary: 'Revoke a grant', params: GrantParams, response: { 204: { type: 'null', description: 'Revoked' }, ...errorResponses(400, 401, 403, 404, 409) } },
     },
     async (request, reply) => {
-      const deleted = await app.db
-        .deleteFrom('account_grant')
-        .where('id', '=', request.params.grant)
-        .where('account_id', '=', request.params.id)
-        .executeTakeFirst()
-      if (Number(deleted.numDeletedRows) === 0) throw notFound(`Grant ${request.params.grant} of account ${request.params.id}`)
+      await app.db.transaction().execute(async (tx) => {
+        // Two revocations at once must not both pass the check: take the grants' lock first.
+        await sql`LOCK TABLE account_grant IN SHARE ROW EXCLUSIVE MODE`.execute(tx)
+        const grant = await tx.selectFrom('account_grant').select('id').where('id', '=', request.params.grant).where('account_id', '=', request.params.id).executeTakeFirst()
+        if (!grant) throw notFound(`Grant ${request.params.grant} of account ${request.params.id}`)
+        await assertNotLastUserManager(tx, grant.id)
+        await tx.deleteFrom('account_grant').where('id', '=', grant.id).execute()
+      })
       return reply.status(204).send(null)
     },
   )

@@ -190,3 +190,29 @@ export function oneTimePassword(): string {
   // randomToken is base64url of 32 bytes; prefixing a fixed mix guarantees all four character classes.
   return `Jz-9${randomToken().slice(0, 16)}`
 }
+
+/** The roles that manage accounts: revoking the last grant of one would leave nobody to do it. */
+const userManagerRoles = Object.entries(roleTable)
+  .filter(([, facts]) => (facts.permissions as readonly Permission[]).includes('users.manage'))
+  .map(([role]) => role)
+
+/**
+ * Refuses to revoke `grantId` when it is the last grant, on an enabled account, of a role that
+ * manages accounts: the city would be locked out of its own user administration (only the
+ * command line could repair it).
+ */
+export async function assertNotLastUserManager(db: DbOrTx, grantId: number): Promise<void> {
+  const grant = await db.selectFrom('account_grant').select(['role']).where('id', '=', grantId).executeTakeFirst()
+  if (!grant || !userManagerRoles.includes(grant.role)) return
+  const others = await db
+    .selectFrom('account_grant')
+    .innerJoin('account', 'account.id', 'account_grant.account_id')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('account_grant.role', 'in', userManagerRoles)
+    .where('account_grant.id', '<>', grantId)
+    .where('account.disabled', '=', false)
+    .executeTakeFirstOrThrow()
+  if (others.count === 0) {
+    throw new DomainError('last_user_manager', `Grant ${grantId} (${grant.role}) is the last one that manages accounts: grant system_admin to another account first`)
+  }
+}

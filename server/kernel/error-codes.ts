@@ -84,6 +84,7 @@ export const errorStatus = {
   password_change_required: 403,
   second_factor_required_setup: 403,
   separation_of_duties: 409,
+  last_user_manager: 409,
   totp_not_enrolled: 409,
   totp_already_enabled: 409,
   account_locked: 423,

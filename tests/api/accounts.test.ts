@@ -210,3 +210,29 @@ describe('accounts, tokens and the policy', () => {
     expect(checked).toContain('PUT /api/security-policy')
   })
 })
+
+describe('the last account that manages accounts', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp({ demo: false })
+  })
+  afterAll(async () => t?.close())
+
+  it('keeps its grant: revoking it would leave nobody to manage accounts (409 last_user_manager)', async () => {
+    // The empty database has one account, the bootstrap administrator, with one grant.
+    const grants = await t.handle.db.selectFrom('account_grant').select(['id', 'account_id', 'role']).execute()
+    expect(grants).toEqual([{ id: expect.any(Number), account_id: expect.any(Number), role: 'administrator' }])
+    const refused = await t.app.inject({ method: 'DELETE', url: `/api/accounts/${grants[0]!.account_id}/grants/${grants[0]!.id}` })
+    expect(refused.statusCode, refused.body).toBe(409)
+    expect(refused.json().error.code).toBe('last_user_manager')
+    expect(await t.handle.db.selectFrom('account_grant').select('id').execute()).toHaveLength(1)
+    // With a second user manager, the first may go.
+    const created = await t.app.inject({
+      method: 'POST', url: '/api/accounts',
+      payload: { login: 'second.admin', display_name: '第二系统管理员', password: 'Second-admin-2026', grants: [{ role: 'system_admin' }] },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const revoked = await t.app.inject({ method: 'DELETE', url: `/api/accounts/${grants[0]!.account_id}/grants/${grants[0]!.id}` })
+    expect(revoked.statusCode, revoked.body).toBe(204)
+  })
+})

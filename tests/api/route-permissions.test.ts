@@ -23,7 +23,9 @@ const publicRoutes = new Set([
 ])
 
 /** Routes any signed-in person may use on themselves. */
-const sessionRoutes = new Set(['GET /api/session', 'DELETE /api/session', 'PUT /api/session/password'])
+const sessionRoutes = new Set([
+  'GET /api/session', 'DELETE /api/session', 'PUT /api/session/password', 'POST /api/session/totp', 'POST /api/session/totp/confirm',
+])
 
 interface Operation {
   method: string
@@ -61,11 +63,19 @@ describe('every route declares who may use it', () => {
     const party = await db.selectFrom('party').select('id').orderBy('id').executeTakeFirstOrThrow()
     const assignment = await db.selectFrom('assignment').select('id').orderBy('id').executeTakeFirstOrThrow()
     const category = await db.selectFrom('category').select('id').orderBy('id').executeTakeFirstOrThrow()
+    // Account routes act on the demo viewer and a throwaway token, never on the administrator the
+    // walk signs in as (revoking its grant or token would turn the rest of the walk into 403s).
+    const viewer = (await accountIdByLogin(db, 'viewer'))!
+    const viewerGrant = await db.selectFrom('account_grant').select('id').where('account_id', '=', viewer).executeTakeFirstOrThrow()
+    const throwaway = await createApiToken(db, viewer, 'jz-walk-token-throwaway-00000000001', 'walk: throwaway')
     const fill = (path: string): string =>
       path
         .replace(/^\/api\/zones\/\{id\}/, `/api/zones/${zone.id}`)
         .replace(/^\/api\/parties\/\{id\}/, `/api/parties/${party.id}`)
         .replace(/^\/api\/assignments\/\{id\}/, `/api/assignments/${assignment.id}`)
+        .replace(/^\/api\/accounts\/\{id\}/, `/api/accounts/${viewer}`)
+        .replace('{grant}', String(viewerGrant.id))
+        .replace(/^\/api\/tokens\/\{id\}/, `/api/tokens/${throwaway}`)
         .replace('{kind}', 'street')
         .replace('{code}', zone.code)
         .replace('{category}', String(category.id))
