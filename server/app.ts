@@ -24,6 +24,7 @@ import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
 import sessionRoutes from './auth/session.routes.js'
+import demoHintRoutes from './auth/demo-hint.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
 
 declare module 'fastify' {
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(sessionRoutes, { prefix: '/api' })
+  await app.register(demoHintRoutes, { prefix: '/api' })
   await app.register(zonesRoutes, { prefix: '/api' })
   await app.register(partiesRoutes, { prefix: '/api' })
   await app.register(assignmentsRoutes, { prefix: '/api' })
