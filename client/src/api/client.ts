@@ -63,6 +63,18 @@ export function onSignedOut(listener: SignedOutListener): () => void {
   return () => void signedOutListeners.delete(listener)
 }
 
+type RestrictedListener = (code: 'password_change_required' | 'second_factor_required_setup') => void
+const restrictedListeners = new Set<RestrictedListener>()
+
+/**
+ * A 403 that says the account must first change its password or set up its second factor
+ * (the security policy requires one for administrators): the page shows that step instead.
+ */
+export function onRestricted(listener: RestrictedListener): () => void {
+  restrictedListeners.add(listener)
+  return () => void restrictedListeners.delete(listener)
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD'])
 
 /** The headers a request of the signed-in page carries: JSON, the CSRF token and the change comment on writes. */
@@ -100,6 +112,9 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     const failure = new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, error?.details)
     // The sign-in itself answers 401 for a wrong password; that is the sign-in page's to show.
     if (response.status === 401 && !path.startsWith('/api/session')) for (const listener of signedOutListeners) listener(failure)
+    if (failure.code === 'password_change_required' || failure.code === 'second_factor_required_setup') {
+      for (const listener of restrictedListeners) listener(failure.code)
+    }
     throw failure
   }
   const audit = (data as { audit?: WriteAudit } | null)?.audit

@@ -105,6 +105,8 @@ export const trust = {
   signOut: (everywhere = false) => request<void>('DELETE', `/api/session${everywhere ? '?everywhere=true' : ''}`),
   changePassword: (current_password: string, new_password: string) =>
     request<void>('PUT', '/api/session/password', { current_password, new_password }),
+  enrolTotp: () => request<{ secret: string; otpauth_url: string }>('POST', '/api/session/totp', {}),
+  confirmTotp: (code: string) => request<unknown>('POST', '/api/session/totp/confirm', { code }),
   demoHint: () => request<DemoHint>('GET', '/api/session/demo'),
 
   audit: (filters: AuditFilters) => request<{ events: AuditEvent[]; next_before: number | null }>('GET', `/api/audit${query({ ...filters })}`),

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { ApiError, onSignedOut, setCsrfToken, setRefusalText } from '../api/client.js'
+import { ApiError, onRestricted, onSignedOut, setCsrfToken, setRefusalText } from '../api/client.js'
 import { trust } from '../api/trust.js'
 import type { SessionInfo } from '../api/types.js'
 import { App } from '../App.js'
@@ -8,6 +8,7 @@ import { PasswordChange } from './PasswordChange.js'
 import { refusalText } from './refusal-text.js'
 import { sessionOf, SessionContext } from './session.js'
 import { SignInPage } from './SignInPage.js'
+import { TotpEnrolment } from './TotpEnrolment.js'
 import { Workspace } from './TrustViews.js'
 
 type Phase =
@@ -25,11 +26,14 @@ export function Root() {
   const [phase, setPhase] = useState<Phase>({ name: 'loading' })
   // A new sign-in starts the map app afresh (its undo history belonged to the session before).
   const [signIns, setSignIns] = useState(0)
+  // A step the server requires before anything else: a new password, or a second factor set up.
+  const [restricted, setRestricted] = useState<'password_change_required' | 'second_factor_required_setup' | null>(null)
 
   useEffect(() => setRefusalText((error) => refusalText(error, i18n.t)), [i18n.t])
 
   const signedIn = useCallback((info: SessionInfo) => {
     setCsrfToken(info.csrf_token)
+    setRestricted(null)
     setSignIns((n) => n + 1)
     setPhase({ name: 'signed-in', info })
   }, [])
@@ -47,6 +51,7 @@ export function Root() {
     })
   }, [signedIn, signedOut])
 
+  useEffect(() => onRestricted(setRestricted), [])
   useEffect(() => onSignedOut((error) => signedOut(error.code === 'session_expired' ? 'session_expired' : null)), [signedOut])
 
   const session = useMemo(() => {
@@ -60,7 +65,15 @@ export function Root() {
   let content
   if (phase.name === 'loading') content = <div className="sign-in muted" data-testid="session-loading">{i18n.t('loading')}</div>
   else if (phase.name === 'signed-out') content = <SignInPage reason={phase.reason} onSignedIn={signedIn} />
-  else if (phase.info.account.must_change_password) {
+  else if (restricted === 'second_factor_required_setup') {
+    content = (
+      <TotpEnrolment
+        required
+        onDone={() => void trust.session().then(signedIn, () => signedOut(null))}
+        onCancel={() => void session?.signOut()}
+      />
+    )
+  } else if (phase.info.account.must_change_password || restricted === 'password_change_required') {
     content = (
       <PasswordChange
         required

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useI18n } from '../i18n/i18n.js'
 import { PasswordChange } from './PasswordChange.js'
+import { TotpEnrolment } from './TotpEnrolment.js'
 import { grantText, useSession } from './session.js'
 
 interface Props {
@@ -14,6 +15,7 @@ export function UserMenu({ views = [] }: Props) {
   const session = useSession()
   const [open, setOpen] = useState(false)
   const [changing, setChanging] = useState(false)
+  const [enrolling, setEnrolling] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
   const { account, grants } = session.info
   return (
@@ -39,10 +41,23 @@ export function UserMenu({ views = [] }: Props) {
             {session.info.via === 'session' && (
               <button data-testid="change-password" onClick={() => setChanging(true)}>{t('changePassword')}</button>
             )}
+            {session.info.via === 'session' && (
+              <button data-testid="set-up-totp" onClick={() => setEnrolling(true)}>{t('totpSetUp')}</button>
+            )}
             <button data-testid="sign-out" onClick={() => void session.signOut()}>{t('signOut')}</button>
             <button data-testid="sign-out-everywhere" onClick={() => void session.signOut(true)}>{t('signOutEverywhere')}</button>
           </div>
         </div>
+      )}
+      {enrolling && (
+        <TotpEnrolment
+          required={false}
+          onDone={() => {
+            setEnrolling(false)
+            setNotice(t('totpDone'))
+          }}
+          onCancel={() => setEnrolling(false)}
+        />
       )}
       {changing && (
         <PasswordChange

@@ -18,6 +18,12 @@ export function refusalText(error: ApiError, t: Translate): string | null {
       return `${t('refused.out_of_scope')}：${error.message}`
     case 'password_change_required':
       return t('refused.password_change_required')
+    case 'second_factor_required_setup':
+      return t('refused.second_factor_required_setup')
+    case 'weak_password': {
+      const reasons = Array.isArray(error.details) ? (error.details as { reason?: string }[]).map((d) => d.reason).filter(Boolean) : []
+      return `${t('refused.weak_password')}${reasons.length ? `：${reasons.join('; ')}` : ''}`
+    }
     case 'csrf_rejected':
       return t('refused.csrf_rejected')
     default:
