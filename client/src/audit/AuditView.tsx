@@ -3,6 +3,7 @@ import { describeError } from '../api/client.js'
 import { auditExportUrl, trust, type AuditEvent, type AuditFilters } from '../api/trust.js'
 import { useI18n } from '../i18n/i18n.js'
 import { useSession } from '../session/session.js'
+import { actionLabel } from './action-label.js'
 import { changeSummary } from './change-summary.js'
 
 const PAGE = 50
@@ -90,7 +91,7 @@ export function AuditView({ onClose }: { onClose?(): void }) {
                 <td>{new Date(event.at).toLocaleString(locale)}</td>
                 <td>{event.login ?? '—'}{event.via === 'token' ? ' (API)' : ''}</td>
                 <td>{event.address ?? ''}</td>
-                <td>{event.action}</td>
+                <td title={event.action}>{actionLabel(event.action, t)}</td>
                 <td>{[event.object_type, event.object_code ?? event.object_id].filter((part) => part !== null && part !== undefined).join(' ')}</td>
                 <td className={event.outcome === 'success' || event.outcome === 'ok' ? '' : 'error'}>{event.outcome}{event.status ? ` ${event.status}` : ''}</td>
                 <td data-testid="audit-comment">{event.comment ?? ''}</td>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { describeError } from '../api/client.js'
 import { trust, type ZoneHistoryEvent } from '../api/trust.js'
 import { useI18n } from '../i18n/i18n.js'
+import { actionLabel } from './action-label.js'
 import { changeSummary } from './change-summary.js'
 
 interface Props {
@@ -35,7 +36,7 @@ export function ZoneHistory({ zoneId, refresh }: Props) {
         {(events ?? []).map((event, index) => (
           <li key={index} data-testid="zone-change">
             <span className="muted">{new Date(event.at).toLocaleString(locale)}</span>{' '}
-            <strong>{event.display_name ?? event.login ?? '—'}</strong> · {event.action}
+            <strong>{event.display_name ?? event.login ?? '—'}</strong> · {actionLabel(event.action, t)}
             {event.outcome !== 'success' && event.outcome !== 'ok' ? <span className="error"> ({event.outcome})</span> : null}
             {event.comment && <div className="comment">「{event.comment}」</div>}
             {changeSummary(event.before, event.after) && <div className="small muted">{changeSummary(event.before, event.after)}</div>}
