@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { api } from '../api/client.js'
 import { useI18n } from '../i18n/i18n.js'
 import { MODE_ORDER, MODE_SHORTCUTS, modeAllowed, type Mode } from '../modes/modes.js'
@@ -27,6 +27,17 @@ export function Toolbar(props: Props) {
   const { can } = useSession()
   const edits = can('zones.edit') || can('assignments.edit') || can('categories.edit')
   const fileInput = useRef<HTMLInputElement>(null)
+  const bar = useRef<HTMLDivElement>(null)
+  // With many tools (a planner's) the toolbar wraps; the side columns start below it, whatever its height.
+  useEffect(() => {
+    const element = bar.current
+    if (!element) return
+    const observer = new ResizeObserver(() => {
+      document.documentElement.style.setProperty('--toolbar-bottom', `${Math.round(element.getBoundingClientRect().bottom + 8)}px`)
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
   const shopInput = useRef<HTMLInputElement>(null)
   const exportGeoJson = async () => {
     const collection = await api.exportCollection(props.jurisdictionCode ?? undefined)
@@ -39,7 +50,7 @@ export function Toolbar(props: Props) {
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000)
   }
   return (
-    <div className="toolbar" data-testid="toolbar">
+    <div className="toolbar" data-testid="toolbar" ref={bar}>
       <strong className="brand">{t('appTitle')}</strong>
       {MODE_ORDER.filter((mode) => modeAllowed(mode, can)).map((mode) => (
         <button

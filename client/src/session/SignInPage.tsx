@@ -2,24 +2,13 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { ApiError } from '../api/client.js'
 import { isSecondFactor, trust, type DemoHint } from '../api/trust.js'
 import type { SessionInfo } from '../api/types.js'
-import { useI18n, type MessageKey, type Translate } from '../i18n/i18n.js'
+import { useI18n } from '../i18n/i18n.js'
+import { signInErrorText } from './refusal-text.js'
 
 interface Props {
   /** Why the page is shown: a session that ended says so before anything is typed. */
   reason: string | null
   onSignedIn(info: SessionInfo): void
-}
-
-/** What a failed sign-in says: a wrong password, a locked account and until when, or the server's words. */
-export function signInErrorText(error: unknown, t: Translate, locale: string): string {
-  if (!(error instanceof ApiError)) return `${t('signInError.other')}${error instanceof Error ? error.message : String(error)}`
-  if (error.code === 'account_locked') {
-    const until = (error.details as { locked_until?: string } | null)?.locked_until
-    return `${t('signInError.account_locked')} ${until ? new Date(until).toLocaleString(locale) : ''}`.trim()
-  }
-  const known = `signInError.${error.code}` as MessageKey
-  const text = t(known)
-  return text === known ? `${t('signInError.other')}${error.message}` : text
 }
 
 /** The staff sign-in: login and password, then a second factor when the account needs one. */
