@@ -16,6 +16,11 @@ describe('changeSummary', () => {
     expect(changeSummary({ a: 1, b: 2, c: 3 }, { a: null, b: 3, c: 4 }, 2)).toBe('a: 1 → ∅; b: 2 → 3; … (+1)')
   })
 
+  it('compares a zone feature by its properties, and leaves out the audit effect a write answers with', () => {
+    const zone = (name: string, version: number) => ({ type: 'Feature', id: 7, geometry: { type: 'Polygon', bbox: [120.16, 30.28, 120.17, 30.29] }, properties: { id: 7, name, version } })
+    expect(changeSummary(zone('天水社区单元网格01', 3), { ...zone('天水第3网格', 4), audit: { jurisdictions: [] } })).toBe('name: 天水社区单元网格01 → 天水第3网格; version: 3 → 4')
+  })
+
   it('is empty when there is nothing on either side', () => {
     expect(changeSummary(null, undefined)).toBe('')
   })

@@ -4,8 +4,8 @@
  * and other long values are named, not printed.
  */
 export function changeSummary(before: unknown, after: unknown, limit = 4): string {
-  const b = asRecord(before)
-  const a = asRecord(after)
+  const b = fieldsOf(before)
+  const a = fieldsOf(after)
   if (!b && !a) return ''
   const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])]
   const parts: string[] = []
@@ -19,6 +19,19 @@ export function changeSummary(before: unknown, after: unknown, limit = 4): strin
   }
   const shown = parts.slice(0, limit).join('; ')
   return parts.length > limit ? `${shown}; … (+${parts.length - limit})` : shown
+}
+
+/**
+ * The fields to compare: a GeoJSON feature (a zone as the API shows it) by its properties and its
+ * geometry; a write's answer without the coverage audit effect it carries (`audit`).
+ */
+function fieldsOf(value: unknown): Record<string, unknown> | null {
+  const record = asRecord(value)
+  if (!record) return null
+  const properties = asRecord(record.properties)
+  const fields = record.type === 'Feature' && properties ? { ...properties, geometry: record.geometry } : { ...record }
+  delete fields.audit
+  return fields
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
