@@ -29,7 +29,7 @@ function fieldsOf(value: unknown): Record<string, unknown> | null {
   const record = asRecord(value)
   if (!record) return null
   const properties = asRecord(record.properties)
-  const fields = record.type === 'Feature' && properties ? { ...properties, geometry: record.geometry } : { ...record }
+  const fields: Record<string, unknown> = record.type === 'Feature' && properties ? { ...properties, geometry: record.geometry } : { ...record }
   delete fields.audit
   return fields
 }
