@@ -18,6 +18,8 @@ import type { Db } from '../server/db/database.js'
 import type { ZoneKind } from '../server/kernel/zone-kinds.js'
 import { migrate } from '../server/db/migrate.js'
 import { loadDemo } from '../server/transfer/demo.js'
+import { randomBytes } from 'node:crypto'
+import { bootstrapAccounts } from '../server/auth/bootstrap.js'
 import { withoutJit } from '../server/resolve/resolve.repository.js'
 import { applyResolutionRule } from '../server/resolve/resolution-rule.js'
 // Seeded, so that every run draws the same points.
@@ -127,19 +129,23 @@ async function main() {
     lat: extent.s + random() * (extent.n - extent.s),
   })
 
-  const app = await buildApp({ db, logger: false })
+  // Every route needs credentials: an administrator's API token, fresh each run (as ADMIN_TOKEN would add it).
+  const adminToken = randomBytes(24).toString('base64url')
+  await bootstrapAccounts(db, { adminLogin: 'bench-admin', adminToken, demo: false })
+  const authorization = `Bearer ${adminToken}`
+  const app = await buildApp({ db, logger: false, rateLimits: 'off' })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   log(`app listening on ${base}`)
 
   // Single points, one request at a time, as a dispatcher's clicks would come.
   const singlePoints = Array.from({ length: singleCount }, draw)
-  for (const p of singlePoints.slice(0, 50)) await (await fetch(`${base}/api/resolve?lon=${p.lon}&lat=${p.lat}`)).json()
+  for (const p of singlePoints.slice(0, 50)) await (await fetch(`${base}/api/resolve?lon=${p.lon}&lat=${p.lat}`, { headers: { authorization } })).json()
   const latencies: number[] = []
   const singleStart = performance.now()
   for (const [index, p] of singlePoints.entries()) {
     const t0 = performance.now()
-    const response = await fetch(`${base}/api/resolve?lon=${p.lon}&lat=${p.lat}`)
+    const response = await fetch(`${base}/api/resolve?lon=${p.lon}&lat=${p.lat}`, { headers: { authorization } })
     await response.json()
     if (response.status !== 200) throw new Error(`GET /api/resolve answered ${response.status}`)
     latencies.push(performance.now() - t0)
@@ -167,7 +173,7 @@ async function main() {
   for (const [index, points] of batches.entries()) {
     const body = JSON.stringify({ points })
     const t0 = performance.now()
-    const response = await fetch(`${base}/api/resolve/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const response = await fetch(`${base}/api/resolve/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body })
     const answer = (await response.json()) as { results: { status: keyof typeof statusCounts; primary: { zone: { id: number } } | null }[] }
     const elapsed = performance.now() - t0
     if (response.status !== 200) throw new Error(`POST /api/resolve/batch answered ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`)

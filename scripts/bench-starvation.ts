@@ -3,7 +3,7 @@
  * long work runs on the embedded database? Starts the real server (server/main.ts) on a fresh
  * embedded data folder with the demo, then, while each load runs, fires one resolve of a random
  * demo point every 50 ms (each on its own, not waiting for the previous one) and prints the median,
- * p95 and max latency of those resolves against an idle baseline measured first in the same run.
+ * p95, p99 and max latency of those resolves against an idle baseline measured first in the same run.
  *
  * Loads, one after another: a dry-run import of the demo tiled BENCH_TILES times, a batch of
  * BENCH_BATCH points, and the same tiled import for real. Prints numbers only.
@@ -11,6 +11,7 @@
  * BENCH_SEED (2017).
  */
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -27,6 +28,10 @@ const idleMs = Number(process.env.BENCH_IDLE_MS ?? 3000)
 const seed = Number(process.env.BENCH_SEED ?? 2017)
 
 const log = (message: string) => console.log(`[bench] ${message}`)
+
+/** The server is started with this ADMIN_TOKEN (a fresh one each run) and every request sends it. */
+const adminToken = randomBytes(24).toString('base64url')
+const authorization = `Bearer ${adminToken}`
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -55,27 +60,32 @@ const random = seededRandom(seed)
 const demoPoint = () => ({ lon: bbox.west + random() * (bbox.east - bbox.west), lat: bbox.south + random() * (bbox.north - bbox.south) })
 
 interface Summary {
+  /** Answered from an import's standby (server/resolve/import-standby.ts). */
+  fromStandby?: number
   count: number
   failed: number
   median: number
   p95: number
+  p99: number
   max: number
 }
 
 function summarise(latencies: number[], failed: number): Summary {
   const sorted = [...latencies].sort((a, b) => a - b)
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN
-  return { count: sorted.length, failed, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? NaN }
+  return { count: sorted.length, failed, median: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN }
 }
 
 const show = (s: Summary) =>
-  `${s.count} resolves: median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms` +
-  (s.failed ? `, ${s.failed} failed` : '')
+  `${s.count} resolves: median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms` +
+  (s.failed ? `, ${s.failed} failed` : '') +
+  (s.fromStandby ? `, ${s.fromStandby} from the import's standby` : '')
 
 /** Fires one resolve every probeMs until `until` settles; returns the latencies. */
 async function probeWhile(base: string, until: Promise<unknown> | number): Promise<Summary> {
   const latencies: number[] = []
   let failed = 0
+  let fromStandby = 0
   const inFlight: Promise<void>[] = []
   let running = true
   const stop = typeof until === 'number' ? new Promise((resolve) => setTimeout(resolve, until)) : until
@@ -86,11 +96,14 @@ async function probeWhile(base: string, until: Promise<unknown> | number): Promi
     const p = demoPoint()
     const t0 = performance.now()
     inFlight.push(
-      fetch(`${base}/api/resolve?lon=${p.lon}&lat=${p.lat}`)
+      fetch(`${base}/api/resolve?lon=${p.lon}&lat=${p.lat}`, { headers: { authorization } })
         .then(async (response) => {
           await response.arrayBuffer()
           if (response.status !== 200) failed++
-          else latencies.push(performance.now() - t0)
+          else {
+            latencies.push(performance.now() - t0)
+            if (response.headers.get('x-answered-from') === 'import-standby') fromStandby++
+          }
         })
         .catch(() => {
           failed++
@@ -100,7 +113,7 @@ async function probeWhile(base: string, until: Promise<unknown> | number): Promi
   }
   await Promise.all(inFlight)
   await stop
-  return summarise(latencies, failed)
+  return { ...summarise(latencies, failed), fromStandby }
 }
 
 async function timed(label: string, base: string, work: () => Promise<string>): Promise<void> {
@@ -118,7 +131,7 @@ async function main(): Promise<void> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, DEMO: '1', PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: adminToken },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   try {
@@ -146,7 +159,7 @@ async function main(): Promise<void> {
     const post = (url: string, body: Uint8Array) =>
       new Promise<string>((resolve, reject) => {
         const t0 = performance.now()
-        const request = httpRequest(`${base}${url}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (response) => {
+        const request = httpRequest(`${base}${url}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization } }, (response) => {
           let bytes = 0
           response.on('data', (chunk: Buffer) => (bytes += chunk.length))
           response.on('end', () => resolve(`${response.statusCode}, ${(bytes / 1e6).toFixed(1)} MB answer`))

@@ -10,6 +10,7 @@
  * Exit 0 when no request failed, 1 otherwise, 2 on bad arguments.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,6 +18,10 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { freePort, startCluster, type Cluster } from '../tests/setup/postgis-cluster.js'
+
+/** The server is started with this ADMIN_TOKEN (a fresh one each run); every request sends it. */
+const adminToken = randomBytes(24).toString('base64url')
+const authorization = `Bearer ${adminToken}`
 
 const usage = 'usage: npm run soak -- [--duration SECONDS] [--rate REQUESTS_PER_SECOND] [--backend pglite|postgres] [--connections N]'
 
@@ -77,7 +82,7 @@ interface Demo {
 
 /** Zones to read and write, and points to resolve: inside the demo's grids, and around them. */
 async function readDemo(base: string): Promise<Demo> {
-  const collection = (await (await fetch(`${base}/api/zones?kind=grid`)).json()) as {
+  const collection = (await (await fetch(`${base}/api/zones?kind=grid`, { headers: { authorization } })).json()) as {
     features: { id: number; properties: { name: string }; geometry: { coordinates: unknown } }[]
   }
   const zones = collection.features.map((feature) => ({ id: feature.id, name: feature.properties.name }))
@@ -120,6 +125,7 @@ function loadOf(kind: Kind, base: string, demo: Demo, options: { rate: number; c
     overallRate: options.rate,
     duration: options.durationS,
     timeout: 10,
+    headers: { authorization },
     requests,
   })
 }
@@ -150,7 +156,7 @@ function writeSequence(demo: Demo): autocannon.Request[] {
     },
     {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       setupRequest: (request, context: Context) => {
         context.turn = (context.turn ?? 0) + 1
         const name = context.turn % 2 ? `${context.zone!.name}·` : context.zone!.name
@@ -159,7 +165,7 @@ function writeSequence(demo: Demo): autocannon.Request[] {
     },
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       setupRequest: (request, context: Context) => ({
         ...request,
         path: `/api/zones/${context.zone!.id}/assignments`,
@@ -190,7 +196,8 @@ async function main(): Promise<number> {
   const base = `http://127.0.0.1:${port}`
   let cluster: Cluster | undefined
   let dataDir: string | undefined
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEMO: '1' }
+  // RATE_LIMITS=off: the load comes from one address, as no real client's does.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEMO: '1', ADMIN_TOKEN: adminToken, RATE_LIMITS: 'off' }
   delete env.DATABASE_URL
   if (options.backend === 'postgres') {
     cluster = await startCluster()

@@ -11,6 +11,7 @@ import { unavailablePageHtml } from './http/unavailable-page.js'
 import { SUPERVISION_HOTLINE } from './signboards/signboard-data.js'
 import { databaseReady } from './db/readiness.js'
 import { installWorkLock } from './http/work-lock-hooks.js'
+import { answerWhileClosing } from './http/closing.js'
 import { checkTextParameters, validatorCompiler } from './http/validators.js'
 import { installStrictJsonParser } from './http/json-body.js'
 import { rejectUnsafeText } from './http/text-input.js'
@@ -25,7 +26,13 @@ import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
 import sessionRoutes from './auth/session.routes.js'
 import demoHintRoutes from './auth/demo-hint.routes.js'
+import accountsRoutes from './auth/accounts.routes.js'
+import policyRoutes from './auth/policy.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
+import { installAuditTrail } from './audit/audit-hook.js'
+import auditRoutes from './audit/audit.routes.js'
+import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
+import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +51,10 @@ export interface AppOptions {
   readyTimeoutMs?: number
   /** Behind an HTTPS reverse proxy: believe X-Forwarded-* (TRUST_PROXY=1). */
   trustProxy?: boolean
+  /** Record writes in the audit trail (default yes; only the hook's benchmark turns it off). */
+  recordAudit?: boolean
+  /** Flood limits (http/rate-limits.ts); default from the environment. */
+  rateLimits?: RateLimits | 'off'
 }
 
 /**
@@ -78,7 +89,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength },
     frameworkErrors,
     clientErrorHandler,
+    // server/http/closing.ts answers in the project's envelope instead.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
+  answerWhileClosing(app)
   app.setValidatorCompiler(validatorCompiler)
   installStrictJsonParser(app)
   rejectUnsafeText(app)
@@ -93,6 +107,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
+  installAuditTrail(app, options.db, { record: options.recordAudit ?? true })
+  await installSecurityHeaders(app, { https: options.trustProxy ?? false, basemapOrigins: basemapOriginsFromEnv() })
+  await installRateLimits(app, options.rateLimits ?? rateLimitsFromEnv())
 
   await app.register(swagger, {
     openapi: {
@@ -107,6 +124,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(sessionRoutes, { prefix: '/api' })
   await app.register(demoHintRoutes, { prefix: '/api' })
+  await app.register(accountsRoutes, { prefix: '/api' })
+  await app.register(policyRoutes, { prefix: '/api' })
   await app.register(zonesRoutes, { prefix: '/api' })
   await app.register(partiesRoutes, { prefix: '/api' })
   await app.register(assignmentsRoutes, { prefix: '/api' })
@@ -114,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(transferRoutes, { prefix: '/api' })
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })
+  await app.register(auditRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
 
   // Liveness: the process is up and serving. It does not touch the database, so a supervisor

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import { buildApp } from './app.js'
+import { auditRetentionDays, scheduleAuditPurge } from './audit/audit-purge.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import { migrate } from './db/migrate.js'
@@ -16,6 +17,7 @@ const SHUTDOWN_GRACE_MS = 30_000
 
 async function main(): Promise<void> {
   const config = loadConfig()
+  const auditRetention = auditRetentionDays()
   console.log(
     `[jiezhang] PORT=${config.port} DATABASE_URL=${config.databaseUrl ? '(set)' : '(unset: embedded PostGIS)'} ` +
       `DATA_DIR=${config.dataDir} DEMO=${config.demo ? 1 : 0} PUBLIC_URL=${config.publicUrl}`,
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' }, trustProxy: config.trustProxy })
+  const stopAuditPurge = scheduleAuditPurge(handle.db, auditRetention, app.log)
+  app.addHook('onClose', async () => stopAuditPurge())
   if (existsSync(clientDir)) {
     await app.register(fastifyStatic, { root: clientDir, wildcard: false })
   } else {

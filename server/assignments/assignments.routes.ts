@@ -8,10 +8,13 @@ import {
   EndAssignmentBody,
   WrittenAssignment,
 } from './assignments.schemas.js'
+import { assertZoneInScope, installPhoneMasking } from '../auth/scope.js'
 import { assignParty, endAssignment, zoneAssignments } from './assignments.service.js'
 
 /** Assignments: who holds a zone's duty, and from when to when. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
   const errors = errorResponses(400, 404, 409, 413, 415, 422)
 
   app.get(
@@ -46,6 +49,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      await assertZoneInScope(app.db, request.actor!, 'assignments.edit', request.params.id)
       const { created, assignment, audit } = await assignParty(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
       return reply.status(created ? 201 : 200).send(withAudit(assignment, audit))
     },
@@ -65,6 +69,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      const ended = await app.db.selectFrom('assignment').select('zone_id').where('id', '=', request.params.id).executeTakeFirst()
+      if (ended) await assertZoneInScope(app.db, request.actor!, 'assignments.edit', ended.zone_id)
       const { assignment, audit } = await endAssignment(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
       return withAudit(assignment, audit)
     },

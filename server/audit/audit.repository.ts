@@ -18,6 +18,8 @@ export interface AuditEntry {
   status?: number | null
   method?: string | null
   path?: string | null
+  /** The route matched (`/api/zones/:id`); `path` is the URL asked for. */
+  route?: string | null
   comment?: string | null
 }
 
@@ -41,6 +43,7 @@ export async function appendAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
       status: entry.status ?? null,
       method: entry.method ?? null,
       path: entry.path?.slice(0, 500) ?? null,
+      route: entry.route?.slice(0, 200) ?? null,
       comment: entry.comment ?? null,
     })
     .execute()

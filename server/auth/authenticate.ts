@@ -29,6 +29,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const TOUCH_AFTER_MS = 60_000
 const POLICY_CACHE_MS = 10_000
 
+let policyGeneration = 0
+/** Called when the policy is written (PUT /api/security-policy): the next request reads it anew. */
+export function forgetCachedPolicy(): void {
+  policyGeneration++
+}
+
 export function routeNeedsDeclaration(url: string): boolean {
   return DECLARED_PREFIXES.some((prefix) => url.startsWith(prefix))
 }
@@ -54,9 +60,11 @@ export async function installAuthentication(app: FastifyInstance, db: Db): Promi
     }
   })
 
-  let policy: { value: SecurityPolicy; at: number } | undefined
+  let policy: { value: SecurityPolicy; at: number; generation: number } | undefined
   const currentPolicy = async () => {
-    if (!policy || Date.now() - policy.at > POLICY_CACHE_MS) policy = { value: await loadPolicy(db), at: Date.now() }
+    if (!policy || policy.generation !== policyGeneration || Date.now() - policy.at > POLICY_CACHE_MS) {
+      policy = { value: await loadPolicy(db), at: Date.now(), generation: policyGeneration }
+    }
     return policy.value
   }
 
@@ -74,6 +82,14 @@ export async function installAuthentication(app: FastifyInstance, db: Db): Promi
       if (typeof sent !== 'string' || sent !== found.actor.session.csrfToken) {
         throw new DomainError('csrf_rejected', `A signed-in write must send the session's CSRF token in the ${CSRF_HEADER} header`)
       }
+    }
+    if (found.restriction && !allowedWhileRestricted[found.restriction].has(`${request.method} ${request.routeOptions.url}`)) {
+      throw found.restriction === 'password_change_required'
+        ? new DomainError('password_change_required', 'This account must change its password first: PUT /api/session/password with current_password and new_password')
+        : new DomainError(
+            'second_factor_required_setup',
+            'The security policy requires administrators to use a second factor: enrol with POST /api/session/totp, then confirm a code with POST /api/session/totp/confirm',
+          )
     }
     if (access === 'session') return
     if (!hasPermission(found.actor, access)) {
@@ -94,6 +110,19 @@ function rolesWith(permission: string): string[] {
     .filter(([, facts]) => (facts.permissions as readonly string[]).includes(permission))
     .map(([role]) => role)
 }
+
+/**
+ * A signed-in session that may only finish setting itself up: its password must be changed, or
+ * (requireTwoFactorForAdministrators) an administrator must enrol a second factor first.
+ */
+type Restriction = 'password_change_required' | 'second_factor_required_setup'
+const ownSession = ['GET /api/session', 'HEAD /api/session', 'DELETE /api/session', 'PUT /api/session/password']
+const allowedWhileRestricted: Record<Restriction, Set<string>> = {
+  password_change_required: new Set(ownSession),
+  second_factor_required_setup: new Set([...ownSession, 'POST /api/session/totp', 'POST /api/session/totp/confirm']),
+}
+/** The roles that, under requireTwoFactorForAdministrators, need a second factor. */
+export const administrativeRoles = new Set(['system_admin', 'audit_admin', 'security_admin', 'administrator'])
 
 type Problem = 'none' | 'expired' | 'invalid_token' | 'malformed_header' | 'pending_second_factor'
 
@@ -116,7 +145,7 @@ async function findActor(
   db: Db,
   request: FastifyRequest,
   currentPolicy: () => Promise<SecurityPolicy>,
-): Promise<{ actor: Actor | null; problem: Problem }> {
+): Promise<Found> {
   const header = request.headers.authorization
   if (header !== undefined) {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,200})$/.exec(header.trim())
@@ -160,7 +189,13 @@ async function actorFromToken(db: Db, token: string): Promise<{ actor: Actor | n
   }
 }
 
-async function actorFromSession(db: Db, token: string, policy: SecurityPolicy): Promise<{ actor: Actor | null; problem: Problem }> {
+interface Found {
+  actor: Actor | null
+  problem: Problem
+  restriction?: Restriction
+}
+
+async function actorFromSession(db: Db, token: string, policy: SecurityPolicy): Promise<Found> {
   const tokenHash = hashToken(token)
   const row = await db
     .selectFrom('account_session')
@@ -168,7 +203,7 @@ async function actorFromSession(db: Db, token: string, policy: SecurityPolicy): 
     .select([
       'account_session.csrf_token', 'account_session.last_seen_at', 'account_session.expires_at',
       'account_session.pending_second_factor', 'account.id', 'account.login', 'account.display_name',
-      'account.party_id', 'account.disabled',
+      'account.party_id', 'account.disabled', 'account.must_change_password', 'account.totp_enabled',
     ])
     .where('account_session.token_hash', '=', tokenHash)
     .executeTakeFirst()
@@ -183,6 +218,12 @@ async function actorFromSession(db: Db, token: string, policy: SecurityPolicy): 
   if (now - row.last_seen_at.getTime() > TOUCH_AFTER_MS) {
     await db.updateTable('account_session').set({ last_seen_at: sql<Date>`now()` }).where('token_hash', '=', tokenHash).execute()
   }
+  const grants = await loadGrants(db, row.id)
+  let restriction: Restriction | undefined
+  if (row.must_change_password) restriction = 'password_change_required'
+  else if (policy.requireTwoFactorForAdministrators && !row.totp_enabled && grants.some((grant) => administrativeRoles.has(grant.role))) {
+    restriction = 'second_factor_required_setup'
+  }
   return {
     actor: {
       accountId: row.id,
@@ -190,10 +231,11 @@ async function actorFromSession(db: Db, token: string, policy: SecurityPolicy): 
       displayName: row.display_name,
       partyId: row.party_id,
       via: 'session',
-      grants: await loadGrants(db, row.id),
+      grants,
       tokenPermissions: null,
       session: { tokenHash, csrfToken: row.csrf_token },
     },
     problem: 'none',
+    ...(restriction ? { restriction } : {}),
   }
 }

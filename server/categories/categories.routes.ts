@@ -1,3 +1,4 @@
+import { assertGlobalScope, assertZoneInScope } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AuditQuery, auditWanted, withAudit } from '../coverage/coverage.schemas.js'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
@@ -30,7 +31,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'categories.edit' },
       schema: { tags: ['categories'], summary: 'Add a problem category', body: CreateCategoryBody, response: { 201: Category, ...errors } },
     },
-    async (request, reply) => reply.status(201).send(await createCategory(app.db, request.body.name)),
+    async (request, reply) => {
+      await assertGlobalScope(app.db, request.actor!, 'categories.edit', 'A new category')
+      return reply.status(201).send(await createCategory(app.db, request.body.name))
+    },
   )
 
   app.get(
@@ -61,6 +65,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertZoneInScope(app.db, request.actor!, 'categories.edit', request.params.id)
       const { route, audit } = await setZoneCategoryRoute(app.db, request.params.id, request.params.category, request.body, {
         audit: auditWanted(request.query),
       })
@@ -81,6 +86,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertZoneInScope(app.db, request.actor!, 'categories.edit', request.params.id)
       const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, { audit: auditWanted(request.query) })
       return withAudit({ deleted: true as const }, audit)
     },

@@ -44,11 +44,13 @@ export interface PartyTable {
   phone: string | null
   title: string | null
   role: string | null
+  /** The phone is shown unmasked only to callers with parties.contact in scope (sql/006). */
+  phone_private: Generated<boolean>
   version: Generated<number>
 }
 
 export type PartyRow = Selectable<PartyTable>
-export const partyRowColumns = ['id', 'type', 'name', 'phone', 'title', 'role', 'version'] as const satisfies readonly (keyof PartyRow)[]
+export const partyRowColumns = ['id', 'type', 'name', 'phone', 'title', 'role', 'phone_private', 'version'] as const satisfies readonly (keyof PartyRow)[]
 
 export interface AssignmentTable {
   id: Generated<number>
@@ -122,6 +124,8 @@ export interface AuditEventTable {
   status: number | null
   method: string | null
   path: string | null
+  /** sql/008: the route matched, e.g. /api/zones/:id. */
+  route: string | null
   comment: string | null
 }
 
@@ -139,6 +143,8 @@ export interface AccountTable {
   locked_until: Date | null
   totp_secret: string | null
   totp_enabled: Generated<boolean>
+  /** The last TOTP time step accepted (sql/007): a code is good once. */
+  totp_last_step: number | null
   demo: Generated<boolean>
   created_at: Generated<Date>
   version: Generated<number>
@@ -162,6 +168,8 @@ export interface AccountSessionTable {
   last_seen_at: Generated<Date>
   expires_at: Date
   pending_second_factor: Generated<boolean>
+  /** Wrong codes sent to this pending session (sql/007). */
+  second_factor_failures: Generated<number>
   address: string | null
   user_agent: string | null
 }

@@ -17,6 +17,11 @@ export function strictJsonParser(app: FastifyInstance) {
       done(new DomainError('unsupported_media_type', `Charset ${JSON.stringify(charset.slice(0, 40))} is not accepted: send the JSON body as UTF-8`))
       return
     }
+    const depth = nestingTooDeep(body, MAX_JSON_DEPTH)
+    if (depth !== null) {
+      done(new DomainError('invalid_request', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects (at byte ${depth}): flatten it`, [{ field: 'body', reason: `nested more than ${MAX_JSON_DEPTH} levels deep` }]))
+      return
+    }
     let text: string
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body)
@@ -26,6 +31,35 @@ export function strictJsonParser(app: FastifyInstance) {
     }
     parseJson(request, text, done)
   }
+}
+
+/**
+ * How deep arrays and objects may nest in a JSON body. The deepest body the API takes is GeoJSON:
+ * a FeatureCollection's MultiPolygon coordinates are 7 levels down (collection, features,
+ * feature, geometry, coordinates, polygon, ring, position: 8 with the body's own object); 64 leaves
+ * room and stops a body built to make a parser or a recursive walker work on thousands of levels.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * Where a body first nests deeper than `max` (its byte offset), or null. One pass over the bytes,
+ * before they are decoded or parsed; brackets inside strings do not count. UTF-8 continuation
+ * bytes are never `"`, `\\`, brackets or braces, so the bytes can be read as they are.
+ */
+export function nestingTooDeep(body: Uint8Array, max: number): number | null {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i]!
+    if (inString) {
+      if (byte === 0x5c) i++
+      else if (byte === 0x22) inString = false
+    } else if (byte === 0x22) inString = true
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return i
+    } else if (byte === 0x5d || byte === 0x7d) depth--
+  }
+  return null
 }
 
 /** Replaces Fastify's application/json parser, which decodes any bytes leniently. */

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database.js'
 import { workLockOf } from '../db/work-lock.js'
+import { readPointQuery } from '../resolve/resolve.input.js'
+import { toPublicResolution } from '../resolve/resolve.service.js'
+import { rememberResolver, resolveFromStandby, standbyOf, trustedResolver } from '../resolve/import-standby.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,6 +21,10 @@ declare module 'fastify' {
 }
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const RESOLVE_URL = '/api/resolve'
+/** Says which answers came from the standby of an import (resolve/import-standby.ts), for tests and the benchmark. */
+export const ANSWERED_FROM_HEADER = 'x-answered-from'
+const fromStandby = new WeakSet<FastifyRequest>()
 const releases = new WeakMap<FastifyRequest, (() => void)[]>()
 
 function release(request: FastifyRequest): void {
@@ -51,11 +58,33 @@ function held(request: FastifyRequest): (() => void)[] {
  */
 export function installWorkLock(app: FastifyInstance, db: Db): void {
   const lock = workLockOf(db)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config
     if (config?.snapshotRead || config?.longWork) keepLongWorkOpen(app, request)
     else if (lock) held(request).push(lock.enterForeground())
+    // While an import holds the embedded database, a plain resolution is answered from the state
+    // before it; this hook runs before authentication, which would wait for the database.
+    if (!lock || request.method !== 'GET' || request.routeOptions.url !== RESOLVE_URL) return
+    const pending = standbyOf(db)
+    const query = request.query as Record<string, unknown> | undefined
+    if (!pending || query?.category !== undefined || query?.at !== undefined) return
+    const standby = await pending
+    if (!standby) return
+    const actor = trustedResolver(db, request, standby)
+    if (!actor) return
+    request.actor = actor
+    const answer = toPublicResolution(await resolveFromStandby(standby, readPointQuery(query)))
+    fromStandby.add(request)
+    return reply.header(ANSWERED_FROM_HEADER, 'import-standby').send(answer)
   })
+  if (lock) {
+    // Whom the database accepted for a resolution, so that a standby may answer them (import-standby.ts).
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.routeOptions.url === RESOLVE_URL && reply.statusCode === 200 && request.actor && !fromStandby.has(request)) {
+        rememberResolver(db, request, request.actor)
+      }
+    })
+  }
   if (lock) {
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config?.snapshotRead || !writeMethods.has(request.method)) return

@@ -32,6 +32,8 @@ export const errorStatus = {
   too_large: 400,
   invalid_text: 400,
   invalid_phone: 400,
+  // 400, the audit trail: a change comment (x-change-comment) that cannot be stored.
+  invalid_comment: 400,
   // 401: the request says nobody, or nobody we know: sign in or send a valid token.
   unauthenticated: 401,
   session_expired: 401,
@@ -74,6 +76,19 @@ export const errorStatus = {
   invalid_interval: 422,
   unsupported_kind: 422,
   nothing_to_print: 422,
+  // Accounts and sign-in (docs/accounts.md).
+  weak_password: 400,
+  invalid_scope: 400,
+  invalid_second_factor: 401,
+  challenge_expired: 401,
+  password_change_required: 403,
+  second_factor_required_setup: 403,
+  separation_of_duties: 409,
+  totp_not_enrolled: 409,
+  totp_already_enabled: 409,
+  account_locked: 423,
+  // 429: this address or login sent too many requests for now (server/http/rate-limits.ts); Retry-After says when to try again.
+  rate_limited: 429,
   // 500: our fault; the message says nothing about internals.
   internal: 500,
   // 503: the database cannot be reached or did not answer in time; the same request may succeed later.

@@ -18,6 +18,7 @@ export interface PartyFields {
   phone?: string | null
   title?: string | null
   role?: string | null
+  phone_private?: boolean
 }
 
 export async function findPartyById(db: DbOrTx, id: number, options: { forUpdate?: boolean } = {}): Promise<PartyRow | undefined> {
@@ -44,7 +45,10 @@ export async function findPartyByIdentity(db: DbOrTx, type: PartyType, fields: P
 export async function insertParty(db: DbOrTx, type: PartyType, fields: PartyFields): Promise<PartyRow> {
   return db
     .insertInto('party')
-    .values({ type, name: fields.name, phone: fields.phone ?? null, title: fields.title ?? null, role: fields.role ?? null })
+    .values({
+      type, name: fields.name, phone: fields.phone ?? null, title: fields.title ?? null, role: fields.role ?? null,
+      phone_private: fields.phone_private ?? false,
+    })
     .returning(partyRowColumns)
     .executeTakeFirstOrThrow()
 }

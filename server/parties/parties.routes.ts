@@ -1,3 +1,4 @@
+import { assertPartyInScope, maskPartyPhones } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
 import { CreatePartyBody, Party, PartyList, PartyListQuery, UpdatePartyBody, VersionQuery } from './parties.schemas.js'
@@ -19,13 +20,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PartyList, ...errorResponses(400) },
       },
     },
-    async (request) => searchParties(app.db, request.query),
+    async (request) => maskPartyPhones(app.db, request.actor, await searchParties(app.db, request.query)),
   )
 
   app.get(
     '/parties/:id',
     { config: { access: 'parties.read' }, schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, ...errorResponses(400, 404) } } },
-    async (request) => getParty(app.db, request.params.id),
+    async (request) => (await maskPartyPhones(app.db, request.actor, [await getParty(app.db, request.params.id)]))[0],
   )
 
   app.post(
@@ -54,7 +55,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Party, ...errors },
       },
     },
-    async (request) => updateParty(app.db, request.params.id, request.body),
+    async (request) => {
+      await assertPartyInScope(app.db, request.actor!, 'parties.edit', request.params.id)
+      return updateParty(app.db, request.params.id, request.body)
+    },
   )
 
   app.delete(
@@ -70,6 +74,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      await assertPartyInScope(app.db, request.actor!, 'parties.edit', request.params.id)
       await deleteParty(app.db, request.params.id, request.query.version)
       return reply.status(204).send(null)
     },

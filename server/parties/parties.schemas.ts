@@ -20,6 +20,7 @@ export const Party = Type.Object({
   phone: nullable(Type.String()),
   title: nullable(Type.String()),
   role: nullable(Type.String()),
+  phone_private: Type.Boolean({ description: 'Shown masked (138****0053) to callers without parties.contact in scope' }),
   version: Type.Integer(),
   zones: Type.Array(HeldZone, { description: 'Zones the party answers for now' }),
 })
@@ -40,6 +41,7 @@ export const CreatePartyBody = Type.Object(
     phone: Type.Optional(nullable(phone)),
     title: Type.Optional(nullable(title)),
     role: Type.Optional(nullable(role)),
+    phone_private: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -51,6 +53,7 @@ export const UpdatePartyBody = Type.Object(
     phone: Type.Optional(nullable(phone)),
     title: Type.Optional(nullable(title)),
     role: Type.Optional(nullable(role)),
+    phone_private: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )

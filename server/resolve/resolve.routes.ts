@@ -1,3 +1,5 @@
+import { installPhoneMasking, maskPrivatePhonesIn } from '../auth/scope.js'
+import { SUPERVISION_HOTLINE } from '../signboards/signboard-data.js'
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
@@ -6,6 +8,7 @@ import { errorResponses } from '../kernel/schemas.js'
 import {
   BatchBodySchema,
   BatchResponseSchema,
+  PublicResolutionSchema,
   ResolutionSchema,
   ResolveQuerySchema,
 } from './resolve.schemas.js'
@@ -32,6 +35,33 @@ async function* batchJson(results: BatchResult[]): AsyncGenerator<string> {
 const documentOnly: FastifySchemaCompiler<unknown> = () => () => true
 
 const resolveRoutes: FastifyPluginAsync = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
+
+  app.get(
+    '/public/resolve',
+    {
+      // For citizens and the /r/ page: what a signboard shows, no account; its flood limit per
+      // address is the public routes' one (server/http/rate-limits.ts).
+      config: { access: 'public' },
+      schema: {
+        tags: ['resolution'],
+        summary: 'Who answers for this point, as a signboard shows it (public)',
+        description:
+          'Zone kinds, codes and names, holders by name, title and role, phones (private ones masked), the supervision hotline. ' +
+          "No account needed; a flood limit per address applies (RATE_LIMIT_PUBLIC_PER_ADDRESS, default 120 a minute).",
+        querystring: ResolveQuerySchema,
+        response: { 200: PublicResolutionSchema, ...errorResponses(400, 429) },
+      },
+      validatorCompiler: documentOnly,
+    },
+    async (request) => {
+      const query = request.query as Record<string, unknown>
+      const resolution = await resolvePoint(app.db, readPointQuery({ lon: query.lon, lat: query.lat }))
+      return { ...resolution, supervision_hotline: SUPERVISION_HOTLINE }
+    },
+  )
+
   app.get(
     '/resolve',
     {
@@ -65,7 +95,8 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
       validatorCompiler: documentOnly,
     },
     async (request, reply) => {
-      const results = await resolveBatch(app.db, readBatchBody(request.body as unknown))
+      // Streamed past the masking hook: masked here.
+      const results = (await maskPrivatePhonesIn(app.db, request.actor, await resolveBatch(app.db, readBatchBody(request.body as unknown)))).body
       // The schema-compiled serializer tests every nullable branch of every result; for 200,000
       // results built from a handful of shared Links, plain JSON.stringify is several times faster.
       // In slices, streamed: 200,000 results are 45 MB of JSON and most of a second to write,

@@ -70,6 +70,12 @@ export const ResolutionSchema = Type.Object({
   nearest: nullable(Type.Object({ zone: ZoneRef, distance_m: Type.Number() }, { description: 'When outside: the nearest jurisdiction.' })),
 })
 export type Resolution = Static<typeof ResolutionSchema>
+
+/** GET /api/public/resolve: the resolution as a signboard shows it, with the supervision hotline. */
+export const PublicResolutionSchema = Type.Object({
+  ...ResolutionSchema.properties,
+  supervision_hotline: Type.String({ description: 'The city hotline for complaints about the chiefs (12345)' }),
+})
 export type ResolveQuery = Static<typeof ResolveQuerySchema>
 
 export const BatchBodySchema = Type.Object({

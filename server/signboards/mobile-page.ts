@@ -27,6 +27,28 @@ function contactRow(name: string, detail: string | null, phone: string | null, s
 </li>`
 }
 
+/**
+ * The page's one script, the same bytes on every page: what differs per zone (the SMS number and
+ * text) is in the button's data attributes, escaped as HTML. So the page's Content-Security-Policy
+ * allows exactly this script by its hash (server/http/security-headers.ts), and nothing a zone's
+ * name could inject would run.
+ */
+export const MOBILE_PAGE_SCRIPT = `
+  document.getElementById('send-location').addEventListener('click', function () {
+    var button = this, where = document.getElementById('where');
+    if (!navigator.geolocation) { where.textContent = '此浏览器无法获取位置，请直接拨打电话。'; return; }
+    where.textContent = '正在获取位置…';
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var lon = pos.coords.longitude.toFixed(6), lat = pos.coords.latitude.toFixed(6);
+      var text = button.getAttribute('data-sms-body') + '经度 ' + lon + '，纬度 ' + lat + '（WGS-84，精度约 ' + Math.round(pos.coords.accuracy) + ' 米）';
+      var smsTo = button.getAttribute('data-sms-to');
+      if (!smsTo) { where.textContent = text + '。责任人未登记手机，请拨打电话告知位置。'; return; }
+      where.textContent = text;
+      location.href = 'sms:' + smsTo + '?body=' + encodeURIComponent(text);
+    }, function () { where.textContent = '未能获取位置，请直接拨打电话。'; }, { enableHighAccuracy: true, timeout: 15000 });
+  });
+`
+
 export function mobilePageHtml(data: SignboardData): string {
   // The location goes by SMS to the first mobile among the people: a landline cannot take one.
   const smsTo = data.groups.flatMap((g) => g.people).map((p) => smsNumber(p.phone)).find(Boolean) ?? null
@@ -76,28 +98,14 @@ ${groups || '<section><h2>责任人</h2><p class="none">暂未指定责任人</p
 ${departments}
 <section class="actions">
   <h2>反映问题</h2>
-  <button type="button" id="send-location" data-testid="send-location">发送我的位置给责任人</button>
+  <button type="button" id="send-location" data-testid="send-location" data-sms-to="${escapeHtml(smsTo ?? '')}" data-sms-body="${escapeHtml(smsBody)}">发送我的位置给责任人</button>
   <p id="where"></p>
   <a href="${escapeHtml(telHref(data.hotline) ?? 'tel:12345')}" data-testid="hotline">监督电话 ${escapeHtml(data.hotline)}</a>
 </section>
 ${data.duties ? `<section><h2>职责</h2><p>${escapeHtml(data.duties)}</p></section>` : ''}
 <footer>编号 ${escapeHtml(data.zone.code)} · 街长制</footer>
 </main>
-<script>
-  document.getElementById('send-location').addEventListener('click', function () {
-    var where = document.getElementById('where');
-    if (!navigator.geolocation) { where.textContent = '此浏览器无法获取位置，请直接拨打电话。'; return; }
-    where.textContent = '正在获取位置…';
-    navigator.geolocation.getCurrentPosition(function (pos) {
-      var lon = pos.coords.longitude.toFixed(6), lat = pos.coords.latitude.toFixed(6);
-      var text = ${JSON.stringify(smsBody).replace(/</g, "\\u003c")} + '经度 ' + lon + '，纬度 ' + lat + '（WGS-84，精度约 ' + Math.round(pos.coords.accuracy) + ' 米）';
-      var smsTo = ${JSON.stringify(smsTo)};
-      if (!smsTo) { where.textContent = text + '。责任人未登记手机，请拨打电话告知位置。'; return; }
-      where.textContent = text;
-      location.href = 'sms:' + smsTo + '?body=' + encodeURIComponent(text);
-    }, function () { where.textContent = '未能获取位置，请直接拨打电话。'; }, { enableHighAccuracy: true, timeout: 15000 });
-  });
-</script>
+<script>${MOBILE_PAGE_SCRIPT}</script>
 </body>
 </html>`
 }

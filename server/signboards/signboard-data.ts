@@ -1,3 +1,4 @@
+import { maskPrivatePhonesIn } from '../auth/scope.js'
 import type { DbOrTx, ZoneRow } from '../db/database.js'
 import { isJurisdictionKind, kindFacts, signboardKinds, zoneKindTable, type SignboardKind, type ZoneKind } from '../kernel/zone-kinds.js'
 import type { Geometry } from '../db/geo-sql.js'
@@ -217,13 +218,21 @@ export async function gatherSignboard(
     ...(parentStreet ? { streetName: parentStreet.name } : {}),
   })
 
+  // A signboard is public: a phone its owner marked private is printed masked (docs/permissions.md).
+  const contacts = (
+    await maskPrivatePhonesIn(db, null, {
+      groups,
+      departments: [...departments.values()],
+      fallback: fallbackHolder ? { name: fallbackHolder.name, phone: fallbackHolder.phone } : null,
+    })
+  ).body
   return {
     zone: { id: zone.id, kind: zone.kind, code: zone.code, name: zone.name },
     title: `${zone.name} ${zoneKindTable[zone.kind].signboard!.title}`,
     jurisdiction: [...jurisdictionNames, ...(parentStreet ? [parentStreet.name] : [])].join(' · '),
-    groups,
-    departments: [...departments.values()],
-    fallback: fallbackHolder ? { name: fallbackHolder.name, phone: fallbackHolder.phone } : null,
+    groups: contacts.groups,
+    departments: contacts.departments,
+    fallback: contacts.fallback,
     hotline: SUPERVISION_HOTLINE,
     duties: (await getDutyText(db, zone.kind)) ?? '',
     qrUrl: await mobileUrl(db, options.publicUrl, zone),

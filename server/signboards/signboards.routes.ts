@@ -26,6 +26,7 @@ import {
 } from './signboards.schemas.js'
 import { errorResponses } from '../kernel/schemas.js'
 import { getDutyText, putDutyText } from './signboards.repository.js'
+import { assertGlobalScope, assertZonesInScope } from '../auth/scope.js'
 import { zoneKinds } from '../kernel/zone-kinds.js'
 
 function sendFile(reply: FastifyReply, body: Buffer, contentType: string, fileName: string, download = false) {
@@ -119,6 +120,7 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const text = request.body.text.trim()
       if (!text) throw badRequest('invalid_request', 'Duties text must not be blank', [{ field: 'body.text', reason: 'is blank' }])
+      await assertGlobalScope(app.db, request.actor!, 'zones.edit', `The duties text of every ${request.params.kind}`)
       await putDutyText(app.db, request.params.kind as ZoneKind, text)
       return { kind: request.params.kind, text }
     },
@@ -142,6 +144,9 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
       if (body.format === 'zip' && body.file_format === 'png') {
         checkPngSize((body.paper?.toUpperCase() ?? 'A3') as PaperSize, body.orientation, body.dpi ?? 150, 'body.dpi')
       }
+      // Every signboard of the batch lies under the zone named: that zone in scope covers them all.
+      const named = await app.db.selectFrom('zone').select('id').where('code', '=', body.zone).execute()
+      await assertZonesInScope(app.db, request.actor!, 'signboards.print', named.map((zone) => zone.id))
       const job = await jobs.start(app.db, {
         zone: body.zone,
         kind: body.kind ?? 'street',

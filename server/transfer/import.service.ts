@@ -1,8 +1,9 @@
-import { sql } from 'kysely'
+import { sql, type KyselyPlugin } from 'kysely'
 import { type Db, type DbOrTx, type PartyType } from '../db/database.js'
 import { duties, isLineKind, zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, type ErrorDetail } from '../errors.js'
 import { workLockOf } from '../db/work-lock.js'
+import { STANDBY_MIN_FEATURES, withStandby } from '../resolve/import-standby.js'
 import { analyzeTables } from '../db/analyze.js'
 import { defaultWidthM } from '../zones/street-width.js'
 import { cjtCodeProblem, parentRules } from '../zones/zone-rules.js'
@@ -45,10 +46,31 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Validate and count everything, inside a transaction that is then rolled back. */
   dryRun?: boolean
+  /**
+   * The caller's scope (server/auth/scope.ts): called, before anything is written, with every
+   * feature whose parent is a stored zone (its id) or that has none (null: a new root). Features
+   * under another feature of the file lie wherever that one lies. Throws to refuse the import.
+   */
+  checkScope?: (placed: { index: number; code: string; parentZoneId: number | null }[]) => Promise<void>
 }
 
 /** How long validation on the embedded database steps aside for a request being answered, at most. */
 const FOREGROUND_WAIT_MS = 50
+
+/**
+ * PGlite runs each statement on this thread and hands back its result without a turn of the event
+ * loop, so a transaction of many statements held the whole server, not only the database: no
+ * request was even read until it ended. After each of the import's statements this lets the event
+ * loop run, so that requests are read and those that need no database (a resolution answered from
+ * the import's standby, resolve/import-standby.ts) are answered meanwhile.
+ */
+const yieldAfterEachStatement: KyselyPlugin = {
+  transformQuery: (args) => args.node,
+  transformResult: async (args) => {
+    await new Promise((resolve) => setImmediate(resolve))
+    return args.result
+  },
+}
 
 class DryRunRollback extends Error {
   constructor(readonly result: ImportResult) {
@@ -67,6 +89,15 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
   const stored = await lookUpStoredZones(db, parsed)
   problems.push(...alreadyStored(parsed, stored))
   const parents = resolveParents(parsed, stored, problems)
+  if (options.checkScope) {
+    const placed = parsed.features.flatMap((feature): { index: number; code: string; parentZoneId: number | null }[] => {
+      if (!feature.parent) return [{ index: feature.index, code: feature.code, parentZoneId: null }]
+      const parent = parents.get(feature.index)
+      const storedParent = parent && stored.get(zoneKey(parent.kind, parent.code))
+      return storedParent ? [{ index: feature.index, code: feature.code, parentZoneId: storedParent.id }] : []
+    })
+    await options.checkScope(placed)
+  }
   // Outside the transaction, and on the embedded database stepping aside between statements for
   // requests being answered: validation is most of a dry run's reading.
   const lock = workLockOf(db)
@@ -78,9 +109,15 @@ export async function importFeatureCollection(db: Db, input: unknown, options: I
   let result: ImportResult
   try {
     result = await db.transaction().execute(async (trx) => {
-      const written = await writeImport(trx, parsed, parents, stored)
-      if (options.dryRun) throw new DryRunRollback(written)
-      return written
+      const write = async () => {
+        const written = await writeImport(lock ? trx.withPlugin(yieldAfterEachStatement) : trx, parsed, parents, stored)
+        if (options.dryRun) throw new DryRunRollback(written)
+        return written
+      }
+      // On the embedded database the transaction holds the only connection: resolutions are
+      // answered meanwhile from the state it starts from (import-standby.ts).
+      if (!lock || parsed.features.length < STANDBY_MIN_FEATURES) return write()
+      return withStandby(db, trx, write)
     })
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result

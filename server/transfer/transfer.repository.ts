@@ -122,7 +122,7 @@ export async function insertZones(db: DbOrTx, zones: NewZone[]): Promise<Map<str
 }
 
 /** A party as the importer matches it: without the version it never reads. */
-export type PartyRow = Omit<StoredPartyRow, 'version'>
+export type PartyRow = Omit<StoredPartyRow, 'version' | 'phone_private'>
 const partyColumns = ['id', 'type', 'name', 'phone', 'title', 'role'] as const satisfies readonly (keyof PartyRow)[]
 
 export async function findParties(db: DbOrTx, type: PartyType, names: readonly string[]): Promise<PartyRow[]> {

@@ -1,3 +1,4 @@
+import { importScopeCheck, installPhoneMasking } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
 import { strictJsonParser } from '../http/json-body.js'
@@ -19,6 +20,8 @@ import {
 const importErrors = errorResponses(400, 404, 413, 415, 422)
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
   // GeoJSON files are often sent as application/geo+json (RFC 7946); read them as JSON, UTF-8 only.
   app.addContentTypeParser('application/geo+json', { parseAs: 'buffer', bodyLimit: LARGE_BODY_LIMIT }, strictJsonParser(app))
 
@@ -41,7 +44,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const dryRun = isDryRun(request.query.dry_run)
-      const result = await importFeatureCollection(app.db, request.body, { dryRun })
+      const result = await importFeatureCollection(app.db, request.body, { dryRun, checkScope: importScopeCheck(app.db, request.actor!) })
       return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
     },
   )
@@ -83,7 +86,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           })
         }
       }
-      const result = await importFeatureCollection(app.db, streets, { dryRun })
+      const result = await importFeatureCollection(app.db, streets, { dryRun, checkScope: importScopeCheck(app.db, request.actor!) })
       return reply.status(dryRun ? 200 : 201).send(dryRun ? { ...result, dry_run: true } : result)
     },
   )

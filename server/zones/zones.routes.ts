@@ -19,6 +19,9 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
+import { assertGlobalScope, assertZonesInScope, installPhoneMasking } from '../auth/scope.js'
+import type { Actor } from '../auth/actor.js'
+import type { Db } from '../db/database.js'
 import { errorResponses } from '../kernel/schemas.js'
 
 function readAt(text: string | undefined): Date | undefined {
@@ -56,7 +59,32 @@ function readBbox(text: string | undefined): [number, number, number, number] | 
   return [west, south, east, north]
 }
 
+/**
+ * Scope of a zone write (server/auth/scope.ts): the zone itself, and the parent it is put under;
+ * putting a zone at the root concerns the whole city. A parent named by a code that several kinds
+ * share must be in scope under each of them.
+ */
+async function assertWriteInScope(
+  db: Db,
+  actor: Actor,
+  zoneId: number | null,
+  input: { parent?: string | null; parent_id?: number | null },
+): Promise<void> {
+  const ids = zoneId === null ? [] : [zoneId]
+  const namesParent = input.parent !== undefined || input.parent_id !== undefined
+  if (typeof input.parent_id === 'number') ids.push(input.parent_id)
+  else if (typeof input.parent === 'string') {
+    const named = await db.selectFrom('zone').select('id').where('code', '=', input.parent).execute()
+    ids.push(...named.map((zone) => zone.id))
+  } else if (zoneId === null || namesParent) {
+    await assertGlobalScope(db, actor, 'zones.edit', 'A zone at the root of the tree')
+  }
+  await assertZonesInScope(db, actor, 'zones.edit', ids)
+}
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
+  // Private phones leave the server masked unless the caller has parties.contact in scope.
+  installPhoneMasking(app)
   const errors = errorResponses(400, 404, 409, 413, 415, 422)
 
   app.get(
@@ -155,6 +183,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      await assertWriteInScope(app.db, request.actor!, null, request.body)
       const { feature, audit } = await createZone(app.db, request.body, { audit: auditWanted(request.query) })
       return reply.status(201).send({ ...feature, ...(audit ? { audit } : {}) })
     },
@@ -175,6 +204,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertWriteInScope(app.db, request.actor!, request.params.id, request.body)
       const { feature, audit } = await updateZone(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
       return { ...feature, ...(audit ? { audit } : {}) }
     },
@@ -196,6 +226,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertWriteInScope(app.db, request.actor!, request.params.id, {})
       const { audit } = await deleteZone(app.db, request.params.id, request.query.version, request.query.cascade ?? false, {
         audit: auditWanted(request.query),
       })

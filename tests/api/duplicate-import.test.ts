@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from 'kysely'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { richDistrict } from './transfer.fixture.js'
+import { emptyTheDatabase } from '../helpers/seed.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -13,7 +13,7 @@ const importFile = () => t.app.inject({ method: 'POST', url: '/api/import', payl
 
 describe('a duplicate import', () => {
   it('gets 422 import_rejected naming each code that exists, whether it comes after the first or races it', async () => {
-    await sql`TRUNCATE zone, zone_part, party, assignment, category, category_route RESTART IDENTITY CASCADE`.execute(t.handle.db)
+    await emptyTheDatabase(t.handle.db)
     // Three at once: on PostgreSQL they pass the existence check side by side and the losers meet
     // the unique index (this was 409 duplicate there, 422 on the embedded backend).
     const racing = await Promise.all([importFile(), importFile(), importFile()])

@@ -6,6 +6,9 @@ import { workLockOf } from '../../server/db/work-lock.js'
 import { DEMO_FILE } from '../../server/transfer/demo.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { adminHeaders } from '../helpers/auth.js'
+import { standbyOf } from '../../server/resolve/import-standby.js'
+import { ANSWERED_FROM_HEADER } from '../../server/http/work-lock-hooks.js'
+import { tiledDemo } from '../../scripts/bench/tiled-demo.js'
 
 /**
  * Long work must not starve the embedded database's one connection (issue 13, defect 6): a batch
@@ -90,5 +93,70 @@ describe('a large batch and the rest of the server', () => {
     } finally {
       await app.close()
     }
+  })
+})
+
+describe('a large import and single resolutions', () => {
+  it('answers a resolution while an import holds the embedded database, with the state before the import', async () => {
+    const db = t.handle.db
+    const lock = workLockOf(db)
+    // A resolution the database answers: its credentials are then known to be good (import-standby.ts).
+    const before = await singleResolve()
+    expect(before.statusCode).toBe(200)
+    // The demo tiled 6 times: 1,944 features, a transaction of seconds on the embedded database.
+    const order: string[] = []
+    const importing = t.app.inject({ method: 'POST', url: '/api/import?dry_run=1', payload: tiledDemo(6) }).then((response) => {
+      order.push('import')
+      return response
+    })
+    if (lock) {
+      // Wait until the import's transaction holds the connection and has read its standby.
+      while (standbyOf(db) === null && order.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      expect(order).toEqual([])
+      expect(await standbyOf(db)).not.toBeNull()
+      const during = await singleResolve()
+      order.push('resolve')
+      expect(during.statusCode).toBe(200)
+      expect(during.headers[ANSWERED_FROM_HEADER]).toBe('import-standby')
+      // The state before the import, which is also the state after this dry run.
+      expect(during.json()).toEqual(before.json())
+      // A resolution the standby does not answer (a past instant) waits for the database.
+      const past = t.app.inject({ method: 'GET', url: '/api/resolve?lon=120.1595&lat=30.2711&at=2024-01-01T00:00:00Z' }).then((response) => {
+        order.push('resolve at')
+        return response
+      })
+      expect((await importing).statusCode).toBe(200)
+      expect((await past).statusCode).toBe(200)
+      expect(order).toEqual(['resolve', 'import', 'resolve at'])
+      expect(standbyOf(db)).toBeNull()
+    } else {
+      // PostgreSQL: other connections answer; no standby is needed or made.
+      const during = await singleResolve()
+      expect(during.statusCode).toBe(200)
+      expect(during.headers[ANSWERED_FROM_HEADER]).toBeUndefined()
+      expect((await importing).statusCode).toBe(200)
+    }
+    const after = await singleResolve()
+    expect(after.headers[ANSWERED_FROM_HEADER]).toBeUndefined()
+    expect(after.json()).toEqual(before.json())
+  })
+
+  it('does not answer from the standby for a caller the database has not accepted before the import', async () => {
+    const db = t.handle.db
+    const lock = workLockOf(db)
+    const order: string[] = []
+    const importing = t.app.inject({ method: 'POST', url: '/api/import?dry_run=1', payload: tiledDemo(6) }).then((response) => {
+      order.push('import')
+      return response
+    })
+    while (lock && standbyOf(db) === null && order.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(order).toEqual([])
+    // A bad token: the standby does not know it, so it waits for the database, which refuses it.
+    const stranger = await t.app.inject({ method: 'GET', url: '/api/resolve?lon=120.1595&lat=30.2711', headers: { authorization: 'Bearer not-a-real-token-0000000000' } })
+    order.push('stranger')
+    expect(stranger.statusCode).toBe(401)
+    expect((await importing).statusCode).toBe(200)
+    // Embedded: it was answered once the import let go. PostgreSQL: at once, on another connection.
+    expect(order).toEqual(lock ? ['import', 'stranger'] : ['stranger', 'import'])
   })
 })

@@ -69,7 +69,7 @@ describe('phones', () => {
     // +86, the mobile's 11 digits, then a pause and the extension (not 138000000532).
     expect(page.body).toContain('href="tel:+8613800000053,2"')
     expect(page.body).not.toContain('tel:138000000532')
-    expect(page.body).toContain("var smsTo = \"+8613800000053\"")
+    expect(page.body).toContain('data-sms-to="+8613800000053"')
     expect(page.body).toContain('<span class="phone" data-testid="phone-text">找王主任</span>')
     expect(page.body).not.toMatch(/href="tel:[^"]*找/)
     expect(page.body).toContain('href="tel:12345"')

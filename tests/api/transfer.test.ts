@@ -10,7 +10,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { LARGE_BODY_LIMIT } from '../../server/kernel/body-limits.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
-import { rectangle } from '../helpers/seed.js'
+import { emptyTheDatabase, rectangle } from '../helpers/seed.js'
 import { osmRoads, richDistrict, richDistrictCounts, type Feature } from './transfer.fixture.js'
 
 const tables = ['zone', 'zone_part', 'party', 'assignment', 'category', 'category_route'] as const
@@ -30,7 +30,7 @@ const exportAll = async (query = '') => {
 }
 
 async function emptyDatabase(): Promise<void> {
-  await sql`TRUNCATE zone, zone_part, party, assignment, category, category_route RESTART IDENTITY CASCADE`.execute(t.handle.db)
+  await emptyTheDatabase(t.handle.db)
 }
 
 async function tableCounts(): Promise<Record<string, number>> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { inject } from 'vitest'
 import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../server/app.js'
+import { buildApp, type AppOptions } from '../../server/app.js'
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js'
 import { adminHeaders } from './auth.js'
 
@@ -29,7 +29,7 @@ let databaseCounter = 0
  * A freshly migrated database of this run's backend, copied from a template (with the demo
  * district, or empty), and the app built over it. Call once per test file (beforeAll).
  */
-export async function createTestApp(options: { demo?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: { demo?: boolean; rateLimits?: AppOptions['rateLimits'] } = {}): Promise<TestApp> {
   const backend = testBackend()
   const template = options.demo === false ? 'empty' : 'demo'
   let handle: DatabaseHandle
@@ -52,7 +52,8 @@ export async function createTestApp(options: { demo?: boolean } = {}): Promise<T
       await dropper.end()
     }
   }
-  const app = await buildApp({ db: handle.db, publicUrl: 'http://jiezhang.test' })
+  // Flood limits off unless a test asks (tests/api/rate-limits.test.ts): every inject comes from 127.0.0.1.
+  const app = await buildApp({ db: handle.db, publicUrl: 'http://jiezhang.test', rateLimits: options.rateLimits ?? 'off' })
   await app.ready()
   actAsAdministratorByDefault(app)
   return {

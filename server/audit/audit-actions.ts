@@ -1,0 +1,181 @@
+import type { FastifyRequest } from 'fastify'
+import type { Db } from '../db/database.js'
+import { zoneFeatureById, findZoneById } from '../zones/zones.repository.js'
+import { findPartyById } from '../parties/parties.repository.js'
+import { assignmentById, listAssignments } from '../assignments/assignments.repository.js'
+import { routesForZone } from '../categories/categories.repository.js'
+import { loadPolicy } from '../auth/policy.js'
+import { accountState, grantState, tokenState } from './audit.service.js'
+
+/** The object an event is about, found before the write (or from its answer, for a create). */
+export interface AuditObject {
+  type: string
+  id?: string | number | null
+  code?: string | null
+}
+
+export interface BeforeState {
+  state: unknown
+  object?: AuditObject
+}
+
+export interface AnswerFacts {
+  status: number
+  /** The JSON answer, parsed, when there is one. */
+  answer: unknown
+  request: FastifyRequest
+  personalData: boolean
+}
+
+/** How one route is recorded. */
+export interface RouteAudit {
+  /** `resource.verb`; a function when the outcome decides it (a login that failed). */
+  action: string | ((facts: AnswerFacts) => string)
+  /** The object's type; its id comes from the path's `:id` unless `before` or `fromAnswer` says more. */
+  objectType?: string
+  /** The state before the write, read in a preHandler through the feature's repository. */
+  before?: (db: Db, request: FastifyRequest) => Promise<BeforeState | undefined>
+  /** The created object, from the 2xx answer (a create has no `:id` in its path). */
+  fromAnswer?: (answer: Record<string, unknown>) => AuditObject | undefined
+  /** Keep the answer as the after state (default yes). No for answers that are data, not a change. */
+  keepAfter?: boolean
+}
+
+type Params = Record<string, unknown>
+const paramId = (request: FastifyRequest): number => Number((request.params as Params).id)
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {})
+
+const zoneBefore = async (db: Db, request: FastifyRequest): Promise<BeforeState | undefined> => {
+  const feature = await zoneFeatureById(db, paramId(request))
+  return feature && { state: feature, object: { type: 'zone', id: feature.id, code: feature.properties.code } }
+}
+
+/** Assignment and category writes are recorded on their zone, so the zone's history shows them. */
+const onZone = (read: (db: Db, zoneId: number, request: FastifyRequest) => Promise<unknown>) =>
+  async (db: Db, request: FastifyRequest): Promise<BeforeState | undefined> => {
+    const zone = await findZoneById(db, paramId(request))
+    if (!zone) return undefined
+    return { state: await read(db, zone.id, request), object: { type: 'zone', id: zone.id, code: zone.code } }
+  }
+
+const zoneFromAnswer = (answer: Record<string, unknown>): AuditObject => ({
+  type: 'zone',
+  id: answer.id as number,
+  code: (record(answer.properties).code as string | undefined) ?? null,
+})
+const named = (type: string) => (answer: Record<string, unknown>): AuditObject => ({
+  type,
+  id: answer.id as number,
+  code: ((answer.name ?? answer.login) as string | undefined) ?? null,
+})
+
+function loginAction({ status, answer }: AnswerFacts): string {
+  if (status === 423) return 'session.login_locked'
+  if (status >= 400) return 'session.login_failed'
+  return record(answer).second_factor_required === true ? 'session.login_challenge' : 'session.login'
+}
+
+/**
+ * Every write route, by `METHOD route-url`, and the GETs that hand out personal data. A write to a
+ * route missing here is still recorded, as `request.<method>`; tests/api/audit-trail.test.ts lists
+ * the write routes missing from this table and fails.
+ */
+export const routeAudits: Record<string, RouteAudit> = {
+  'POST /api/session': { action: loginAction, objectType: 'account', fromAnswer: (answer) => {
+    const account = record(answer.account)
+    return account.id === undefined ? undefined : { type: 'account', id: account.id as number, code: account.login as string }
+  } },
+  'DELETE /api/session': {
+    action: ({ request }) => (String(record(request.query).everywhere) === 'true' ? 'session.logout_everywhere' : 'session.logout'),
+  },
+  'PUT /api/session/password': { action: 'session.password_change' },
+
+  'POST /api/zones': { action: 'zone.create', fromAnswer: zoneFromAnswer },
+  'PATCH /api/zones/:id': { action: 'zone.update', objectType: 'zone', before: zoneBefore },
+  'DELETE /api/zones/:id': { action: 'zone.delete', objectType: 'zone', before: zoneBefore },
+  'POST /api/zones/:id/assignments': {
+    action: 'assignment.create',
+    objectType: 'zone',
+    before: onZone(async (db, zoneId) => (await listAssignments(db, zoneId)).filter((assignment) => assignment.valid_to === null)),
+  },
+  'POST /api/assignments/:id/end': {
+    action: 'assignment.end',
+    objectType: 'zone',
+    before: async (db, request) => {
+      const assignment = await assignmentById(db, paramId(request))
+      if (!assignment) return undefined
+      const zone = await findZoneById(db, assignment.zone_id)
+      return { state: assignment, object: { type: 'zone', id: assignment.zone_id, code: zone?.code ?? null } }
+    },
+  },
+  'POST /api/categories': { action: 'category.create', fromAnswer: named('category') },
+  'PUT /api/zones/:id/categories/:category': {
+    action: 'zone_category.set',
+    objectType: 'zone',
+    before: onZone(async (db, zoneId, request) => categoryRoute(db, zoneId, request)),
+  },
+  'DELETE /api/zones/:id/categories/:category': {
+    action: 'zone_category.delete',
+    objectType: 'zone',
+    before: onZone(async (db, zoneId, request) => categoryRoute(db, zoneId, request)),
+  },
+
+  'POST /api/parties': { action: 'party.create', fromAnswer: named('party') },
+  'PATCH /api/parties/:id': { action: 'party.update', objectType: 'party', before: partyBefore },
+  'DELETE /api/parties/:id': { action: 'party.delete', objectType: 'party', before: partyBefore },
+
+  'POST /api/import': { action: 'import.data' },
+  'POST /api/import/osm-roads': { action: 'import.osm_roads' },
+  'GET /api/export': { action: ({ personalData }) => (personalData ? 'export.personal' : 'export.data'), keepAfter: false },
+
+  'POST /api/resolve/batch': { action: 'resolve.batch', keepAfter: false },
+  'PUT /api/signboards/duties/:kind': { action: 'duty_text.update' },
+  'POST /api/signboards/batch': { action: 'signboard.batch' },
+
+  'POST /api/accounts': { action: 'account.create', fromAnswer: named('account') },
+  'PATCH /api/accounts/:id': { action: 'account.update', objectType: 'account', before: accountBefore },
+  'POST /api/accounts/:id/grants': { action: 'grant.create', objectType: 'account', before: accountBefore },
+  'DELETE /api/accounts/:id/grants/:grant': {
+    action: 'grant.delete',
+    objectType: 'account',
+    before: async (db, request) => {
+      const grant = await grantState(db, paramId(request), Number((request.params as Params).grant))
+      return grant && { state: grant, object: { type: 'account', id: grant.account_id, code: grant.login } }
+    },
+  },
+  'POST /api/accounts/:id/tokens': { action: 'token.create', objectType: 'account', before: accountBefore },
+  'DELETE /api/tokens/:id': {
+    action: 'token.revoke',
+    objectType: 'token',
+    before: async (db, request) => {
+      const token = await tokenState(db, paramId(request))
+      return token && { state: token, object: { type: 'token', id: token.id, code: token.name } }
+    },
+  },
+  'PUT /api/security-policy': {
+    action: 'policy.update',
+    objectType: 'security_policy',
+    before: async (db) => ({ state: await loadPolicy(db), object: { type: 'security_policy', id: 1 } }),
+  },
+
+  'GET /api/audit/export': { action: 'audit.export', keepAfter: false },
+}
+
+/** The GET routes recorded (exports of personal data and of the trail itself). */
+export const recordedReads = new Set(Object.keys(routeAudits).filter((key) => key.startsWith('GET ')))
+
+async function partyBefore(db: Db, request: FastifyRequest): Promise<BeforeState | undefined> {
+  const party = await findPartyById(db, paramId(request))
+  return party && { state: party, object: { type: 'party', id: party.id, code: party.name } }
+}
+
+async function accountBefore(db: Db, request: FastifyRequest): Promise<BeforeState | undefined> {
+  const account = await accountState(db, paramId(request))
+  return account && { state: account, object: { type: 'account', id: account.id, code: account.login } }
+}
+
+async function categoryRoute(db: Db, zoneId: number, request: FastifyRequest) {
+  const category = String((request.params as Params).category)
+  const route = (await routesForZone(db, zoneId)).find((candidate) => candidate.category === category)
+  return route ?? null
+}
