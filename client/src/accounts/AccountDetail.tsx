@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { trust, type Account, type AccountGrant, type ApiTokenInfo, type GrantInput } from '../api/trust.js'
-import { roleTable, roles } from '../../../server/kernel/permissions.js'
+import { roleTable, roles, type Role } from '../../../server/kernel/permissions.js'
 import { useI18n, type Translate } from '../i18n/i18n.js'
 
 export function scopeText(scope: AccountGrant['scope'], t: Translate): string {
@@ -16,7 +16,7 @@ export function RolePicker({ value, onChange }: { value: GrantInput; onChange(gr
   const takesJurisdiction = (facts?.scopes as readonly string[] | undefined)?.includes('jurisdiction') ?? false
   return (
     <>
-      <select data-testid="grant-role" value={value.role} onChange={(e) => onChange({ role: e.target.value })}>
+      <select data-testid="grant-role" value={value.role} onChange={(e) => onChange({ role: e.target.value as Role })}>
         {roles.map((role) => <option key={role} value={role}>{roleTable[role].label[language]}</option>)}
       </select>
       {takesJurisdiction && (
@@ -44,7 +44,7 @@ export function AccountDetail({ account, run }: Props) {
   const [issued, setIssued] = useState<string | null>(null)
 
   const loadTokens = () =>
-    trust.tokens(account.id).then((answer) => setTokens(Array.isArray(answer) ? answer : answer.tokens), () => setTokens([]))
+    trust.tokens(account.id).then((answer) => setTokens(answer.tokens), () => setTokens([]))
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => void loadTokens(), [account.id])
 

@@ -1,11 +1,13 @@
 import { query, request } from './client.js'
+import type { Static } from 'typebox'
+import type { AccountView, GrantBody, TokenView } from '../../../server/auth/accounts.schemas.js'
+import type { AuditEvent as AuditEventSchema, AuditListQuery, ZoneHistory as ZoneHistorySchema } from '../../../server/audit/audit.schemas.js'
 import type { DemoHint } from '../../../server/auth/demo-hint.routes.js'
 import type { SessionInfo } from './types.js'
 
 /**
  * The trust side of the API (issue 9): the session, the audit trail, a zone's history and the
- * accounts, as the contract in the issue's design names them. The audit and account shapes are
- * written here from that contract while their server schemas are being built.
+ * accounts; the shapes are the server's own schemas (types only).
  */
 
 export interface SecondFactorRequired {
@@ -20,83 +22,13 @@ export const isSecondFactor = (answer: SignInAnswer): answer is SecondFactorRequ
 
 export type { DemoHint } from '../../../server/auth/demo-hint.routes.js'
 
-export interface AuditEvent {
-  id: number
-  at: string
-  login: string | null
-  account_id: number | null
-  via: string | null
-  address: string | null
-  action: string
-  object_type: string | null
-  object_id: string | number | null
-  object_code: string | null
-  outcome: string
-  status: number | null
-  method: string | null
-  path: string | null
-  comment: string | null
-  before: unknown
-  after: unknown
-}
-
-export interface AuditFilters {
-  login?: string
-  action?: string
-  object_type?: string
-  object_id?: string
-  from?: string
-  to?: string
-  before?: number
-  limit?: number
-}
-
-export interface ZoneHistoryEvent {
-  at: string
-  login: string | null
-  display_name: string | null
-  action: string
-  comment: string | null
-  outcome: string
-  before: unknown
-  after: unknown
-}
-
-export interface GrantInput {
-  role: string
-  scope_code?: string
-  scope_party_id?: number
-}
-
-export interface AccountGrant {
-  id: number
-  role: string
-  scope: { kind: string; zone?: { code: string; name: string }; party?: { id: number; name: string }; [key: string]: unknown }
-}
-
-export interface Account {
-  id: number
-  login: string
-  display_name: string
-  party_id: number | null
-  disabled: boolean
-  locked_until: string | null
-  totp_enabled: boolean
-  demo: boolean
-  created_at: string
-  version?: number
-  grants: AccountGrant[]
-}
-
-export interface ApiTokenInfo {
-  id: number
-  name: string
-  permissions?: string[] | null
-  expires_at?: string | null
-  revoked_at?: string | null
-  last_used_at?: string | null
-  created_at?: string
-}
+export type AuditEvent = Static<typeof AuditEventSchema>
+export type AuditFilters = AuditListQuery
+export type ZoneHistoryEvent = Static<typeof ZoneHistorySchema>['events'][number]
+export type GrantInput = GrantBody
+export type Account = AccountView
+export type AccountGrant = AccountView['grants'][number]
+export type ApiTokenInfo = Static<typeof TokenView>
 
 export const trust = {
   session: () => request<SessionInfo>('GET', '/api/session'),
@@ -119,7 +51,7 @@ export const trust = {
     request<Account>('PATCH', `/api/accounts/${id}`, body),
   grant: (id: number, grant: GrantInput) => request<unknown>('POST', `/api/accounts/${id}/grants`, grant),
   revokeGrant: (id: number, grantId: number) => request<void>('DELETE', `/api/accounts/${id}/grants/${grantId}`),
-  tokens: (id: number) => request<{ tokens: ApiTokenInfo[] } | ApiTokenInfo[]>('GET', `/api/accounts/${id}/tokens`),
+  tokens: (id: number) => request<{ tokens: ApiTokenInfo[] }>('GET', `/api/accounts/${id}/tokens`),
   issueToken: (id: number, name: string) => request<{ id: number; name: string; token: string }>('POST', `/api/accounts/${id}/tokens`, { name }),
   revokeToken: (tokenId: number) => request<void>('DELETE', `/api/tokens/${tokenId}`),
 }

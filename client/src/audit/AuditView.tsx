@@ -93,7 +93,7 @@ export function AuditView({ onClose }: { onClose?(): void }) {
                 <td>{event.address ?? ''}</td>
                 <td title={event.action}>{actionLabel(event.action, t)}</td>
                 <td>{[event.object_type, event.object_code ?? event.object_id].filter((part) => part !== null && part !== undefined).join(' ')}</td>
-                <td className={event.outcome === 'success' || event.outcome === 'ok' ? '' : 'error'}>{event.outcome}{event.status ? ` ${event.status}` : ''}</td>
+                <td className={event.outcome === 'ok' ? '' : 'error'}>{event.outcome}{event.status ? ` ${event.status}` : ''}</td>
                 <td data-testid="audit-comment">{event.comment ?? ''}</td>
                 <td className="small">{changeSummary(event.before, event.after)}</td>
               </tr>

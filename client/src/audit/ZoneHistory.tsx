@@ -37,7 +37,7 @@ export function ZoneHistory({ zoneId, refresh }: Props) {
           <li key={index} data-testid="zone-change">
             <span className="muted">{new Date(event.at).toLocaleString(locale)}</span>{' '}
             <strong>{event.display_name ?? event.login ?? '—'}</strong> · {actionLabel(event.action, t)}
-            {event.outcome !== 'success' && event.outcome !== 'ok' ? <span className="error"> ({event.outcome})</span> : null}
+            {event.outcome !== 'ok' ? <span className="error"> ({event.outcome})</span> : null}
             {event.comment && <div className="comment">「{event.comment}」</div>}
             {changeSummary(event.before, event.after) && <div className="small muted">{changeSummary(event.before, event.after)}</div>}
           </li>
