@@ -25,6 +25,7 @@ import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
 import sessionRoutes from './auth/session.routes.js'
+import demoHintRoutes from './auth/demo-hint.routes.js'
 import accountsRoutes from './auth/accounts.routes.js'
 import policyRoutes from './auth/policy.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(sessionRoutes, { prefix: '/api' })
+  await app.register(demoHintRoutes, { prefix: '/api' })
   await app.register(accountsRoutes, { prefix: '/api' })
   await app.register(policyRoutes, { prefix: '/api' })
   await app.register(zonesRoutes, { prefix: '/api' })

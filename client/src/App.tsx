@@ -6,7 +6,10 @@ import { useModes } from './app/use-modes.js'
 import { useZoneData } from './app/use-zone-data.js'
 import { useDispatcher } from './dispatch/use-dispatcher.js'
 import { useTransactions } from './edits/use-transactions.js'
-import { I18nContext, useLanguage } from './i18n/i18n.js'
+import { I18nContext, useI18n } from './i18n/i18n.js'
+import { useSession } from './session/session.js'
+import { UserMenu } from './session/UserMenu.js'
+import { TrustViews, useTrustViews } from './session/TrustViews.js'
 import { Toolbar } from './components/Toolbar.js'
 import { Legend } from './components/Legend.js'
 import { DispatcherBar } from './components/DispatcherBar.js'
@@ -28,8 +31,11 @@ import { ShopListDialog } from './components/ShopListDialog.js'
  * and the editing modes (app/use-modes.ts) — and this component lays the panels out.
  */
 export function App() {
-  const i18n = useLanguage()
+  // The language belongs to the page (session/Root.tsx), so the sign-in page and the map share it.
+  const i18n = useI18n()
   const { t } = i18n
+  const { can } = useSession()
+  const trustViews = useTrustViews()
   const store = useMemo(() => createStore(initialState()), [])
   const mapContainer = useRef<HTMLDivElement>(null)
 
@@ -42,7 +48,7 @@ export function App() {
     void dispatcher.refreshOwner()
   }, [dispatcher, loadCoverage, store])
   const transactions = useTransactions({ store, t, notify, loadZones, afterEdit })
-  const { setMode } = useModes({ store, controller, transactions, dispatcher, notify, t })
+  const { setMode } = useModes({ store, controller, transactions, dispatcher, notify, t, can })
 
   const zones = useStoreField(store, 'zones')
   const jurisdictionCode = useStoreField(store, 'jurisdictionCode')
@@ -85,7 +91,7 @@ export function App() {
           onDrop={(e) => {
             e.preventDefault()
             const file = e.dataTransfer.files[0]
-            if (file) store.set({ droppedFile: file })
+            if (file && can('zones.edit') && can('transfer.import')) store.set({ droppedFile: file })
           }}
         >
           <div className="map" data-testid="map" ref={mapContainer} />
@@ -101,15 +107,16 @@ export function App() {
             jurisdictionCode={jurisdictionCode}
             onOpenFile={(file) => store.set({ droppedFile: file })}
             onOpenShopList={(file) => store.set({ shopListFile: file })}
+            userMenu={<UserMenu views={trustViews.entries} />}
           />
           <div className="left-column">
-            <DispatcherBar
+            {can('resolve') && <DispatcherBar
               category={category}
               onCategory={(next) => store.set({ category: next })}
               onLocate={(position, crs) => void dispatcher.inspect(position, crs)}
               onPickZone={(zone) => focusZone(zone)}
               onError={(text) => notify(text, 'error')}
-            />
+            />}
             {(owner || ownerError) && (
               <OwnerCard result={owner} error={ownerError} onClose={dispatcher.closeOwner} onZone={(id) => focusZone(zones.find((z) => z.id === id), false)} />
             )}
@@ -164,6 +171,7 @@ export function App() {
           )}
           <div className="hint">{t(`hint.${mode}`)}</div>
           <AuditToast />
+          <TrustViews views={trustViews} />
           {conflict && <ConflictDialog conflict={conflict} />}
           {shopRequest && (
             <ShopForm

@@ -1,6 +1,6 @@
 import { createRoot } from 'react-dom/client'
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './styles.css'
-import { App } from './App.js'
+import { Root } from './session/Root.js'
 
-createRoot(document.getElementById('root')!).render(<App />)
+createRoot(document.getElementById('root')!).render(<Root />)

@@ -16,6 +16,7 @@ import { allPermissions, isPermission, roleTable, type Permission } from '../../
 /** The routes a citizen uses without an account (docs/permissions.md). */
 const publicRoutes = new Set([
   'POST /api/session',
+  'GET /api/session/demo',
   'GET /api/health',
   'GET /api/ready',
   'GET /api/public/resolve',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Feature, FeatureCollection } from 'geojson'
-import { apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, type Driver } from './driver.js'
+import { adminHeaders, apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, type Driver } from './driver.js'
 import { zippedPolygonShapefile } from './shapefile.js'
 
 /**
@@ -26,7 +26,7 @@ async function zonesNamed(q: string): Promise<Zones['features']> {
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; data: any }> {
   const response = await fetch(`${driver.baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? adminHeaders : { ...adminHeaders, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await response.text()

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
+import { adminHeaders, CITY_PLANNER, DEMO_PASSWORD } from './accounts.js'
+
+export { adminHeaders }
 
 /**
  * A small given/when/then driver over the real page: it targets data-testid hooks and clicks the
@@ -17,7 +20,15 @@ export interface Driver {
   close(): Promise<void>
 }
 
-export async function openDriver(): Promise<Driver> {
+export interface DriverOptions {
+  /**
+   * Who the page is signed in as before anything opens: a demo login (password
+   * Demo-2026-jiezhang), the tests' city-wide planner (the default), or null for nobody.
+   */
+  as?: string | null
+}
+
+export async function openDriver({ as = CITY_PLANNER.login }: DriverOptions = {}): Promise<Driver> {
   const browser = await chromium.connect(inject('browserWsEndpoint'))
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })
   const page = await context.newPage()
@@ -29,7 +40,7 @@ export async function openDriver(): Promise<Driver> {
   page.on('response', (response) => {
     if (response.status() >= 400) consoleErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`)
   })
-  return {
+  const driver: Driver = {
     browser,
     page,
     baseUrl: inject('browserBaseUrl'),
@@ -39,6 +50,18 @@ export async function openDriver(): Promise<Driver> {
       await browser.close()
     },
   }
+  if (as !== null) await givenISignedInAs(driver, as)
+  return driver
+}
+
+/**
+ * Signs the page in through the API: page.request shares the browser context's cookies, so the
+ * session cookie it gets is the page's own (the sign-in page itself is tested in sign-in.test.ts).
+ */
+export async function givenISignedInAs(driver: Driver, login: string): Promise<void> {
+  const password = login === CITY_PLANNER.login ? CITY_PLANNER.password : DEMO_PASSWORD
+  const response = await driver.page.request.post(`${driver.baseUrl}/api/session`, { data: { login, password } })
+  if (response.status() !== 200) throw new Error(`signing in as ${login}: ${response.status()} ${await response.text()}`)
 }
 
 /**
@@ -98,8 +121,9 @@ export async function thenSaveAScreenshot(driver: Driver, name: string): Promise
   return file
 }
 
+/** The tests' own look at what the engine holds: as the bootstrap administrator, not as the page's person. */
 export async function apiGet<T>(driver: Driver, pathAndQuery: string): Promise<T> {
-  const response = await fetch(`${driver.baseUrl}${pathAndQuery}`)
+  const response = await fetch(`${driver.baseUrl}${pathAndQuery}`, { headers: adminHeaders })
   if (!response.ok) throw new Error(`GET ${pathAndQuery}: ${response.status} ${await response.text()}`)
   return (await response.json()) as T
 }

@@ -1,7 +1,7 @@
 import { area, destination, feature, featureCollection, intersect, nearestPointOnLine, lineString } from '@turf/turf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Feature, FeatureCollection, MultiLineString, Polygon, Position } from 'geojson'
-import { apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, waitForEdits, whenIClickTheMapAt, whenIZoomTo, type Driver } from './driver.js'
+import { adminHeaders, apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, waitForEdits, whenIClickTheMapAt, whenIZoomTo, type Driver } from './driver.js'
 
 /**
  * 门前三包 frontages: a shop list imported as strips clipped apart, and a shop's door clicked with
@@ -22,7 +22,7 @@ let area_bbox: number[] = []
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whichever route's answer they asked for
 async function api(method: string, path: string): Promise<{ status: number; data: any }> {
-  const response = await fetch(`${driver.baseUrl}${path}`, { method })
+  const response = await fetch(`${driver.baseUrl}${path}`, { method, headers: adminHeaders })
   const text = await response.text()
   return { status: response.status, data: text ? JSON.parse(text) : null }
 }

@@ -10,6 +10,8 @@ import { connectDatabase } from '../../server/db/connect.js'
 import { migrate } from '../../server/db/migrate.js'
 import { loadDemo } from '../../server/transfer/demo.js'
 import { bootstrapAccounts } from '../../server/auth/bootstrap.js'
+import { createAccount } from '../../server/auth/accounts.js'
+import { CITY_PLANNER, TEST_ADMIN_TOKEN } from './accounts.js'
 import { seedDevelopmentFixture } from './dev-fixture.js'
 import { markBackendRan } from '../setup/backends.js'
 
@@ -56,8 +58,11 @@ export default async function setup(project: TestProject) {
   const handle = await connectDatabase({})
   await migrate(handle)
   await loadDemo(handle.db)
-  // The demo accounts, as `npm start` creates them: the tests sign in as the planner and others.
-  await bootstrapAccounts(handle.db, { demo: true })
+  // The demo accounts, as `npm start` creates them (the tests sign in as the planner, the viewer,
+  // the auditor…); the administrator's token, as ADMIN_TOKEN would make it, for the tests' own
+  // checks through the API; and a city-wide planner for the editing tests.
+  await bootstrapAccounts(handle.db, { demo: true, adminToken: TEST_ADMIN_TOKEN })
+  await createAccount(handle.db, { login: CITY_PLANNER.login, displayName: CITY_PLANNER.displayName, password: CITY_PLANNER.password }, [{ role: 'planner' }])
   // Only for working on the client before the demo district exists: JZ_BROWSER_FIXTURE=1.
   if (process.env.JZ_BROWSER_FIXTURE === '1') await seedDevelopmentFixture(handle.db)
   const zones = await handle.db.selectFrom('zone').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()

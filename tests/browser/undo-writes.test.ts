@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Feature, FeatureCollection, Polygon } from 'geojson'
-import { apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, type Driver } from './driver.js'
+import { adminHeaders, apiGet, givenTheAppIsOpen, openDriver, thenSaveAScreenshot, type Driver } from './driver.js'
 
 type Grid = Feature<Polygon, { id: number; kind: string; code: string; name: string; chief: { name: string; phone: string | null } | null }>
 
@@ -28,7 +28,7 @@ describe('undo covers the writes made in the zone panel', () => {
     const { id, code, name } = grid!.properties
     if (!grid!.properties.chief) {
       const response = await fetch(`${driver.baseUrl}/api/zones/${id}/assignments`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ duty: 'chief', party: { name: '孙原网格长' } }),
+        method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ duty: 'chief', party: { name: '孙原网格长' } }),
       })
       expect(response.status).toBe(201)
     }

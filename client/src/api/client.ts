@@ -34,12 +34,66 @@ export function onAudit(listener: AuditListener): () => void {
   return () => void auditListeners.delete(listener)
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * The signed-in session as every request needs it: the CSRF token sent with each write (the
+ * session cookie itself is HttpOnly and goes along by itself), and the edit session's change
+ * comment, stored by the server on each write's audit entry (OSM-changeset style).
+ */
+const session = { csrfToken: null as string | null, changeComment: '' }
+
+export function setCsrfToken(token: string | null): void {
+  session.csrfToken = token
+}
+
+/** The comment of the planner's edit session, sent with every write until it is changed. */
+export function setChangeComment(comment: string): void {
+  session.changeComment = comment.trim().slice(0, 500)
+}
+
+export function changeComment(): string {
+  return session.changeComment
+}
+
+type SignedOutListener = (error: ApiError) => void
+const signedOutListeners = new Set<SignedOutListener>()
+
+/** A 401 from any route but the session's own: the session has ended, the page asks to sign in again. */
+export function onSignedOut(listener: SignedOutListener): () => void {
+  signedOutListeners.add(listener)
+  return () => void signedOutListeners.delete(listener)
+}
+
+type RestrictedListener = (code: 'password_change_required' | 'second_factor_required_setup') => void
+const restrictedListeners = new Set<RestrictedListener>()
+
+/**
+ * A 403 that says the account must first change its password or set up its second factor
+ * (the security policy requires one for administrators): the page shows that step instead.
+ */
+export function onRestricted(listener: RestrictedListener): () => void {
+  restrictedListeners.add(listener)
+  return () => void restrictedListeners.delete(listener)
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD'])
+
+/** The headers a request of the signed-in page carries: JSON, the CSRF token and the change comment on writes. */
+export function sessionHeaders(method: string, json: boolean): Record<string, string> {
+  const headers: Record<string, string> = json ? { 'content-type': 'application/json' } : {}
+  if (!SAFE_METHODS.has(method.toUpperCase())) {
+    if (session.csrfToken) headers['x-csrf-token'] = session.csrfToken
+    if (session.changeComment) headers['x-change-comment'] = encodeURIComponent(session.changeComment)
+  }
+  return headers
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      credentials: 'same-origin',
+      headers: sessionHeaders(method, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch (error) {
@@ -55,14 +109,20 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   if (!response.ok) {
     const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, error?.details)
+    const failure = new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText, error?.details)
+    // The sign-in itself answers 401 for a wrong password; that is the sign-in page's to show.
+    if (response.status === 401 && !path.startsWith('/api/session')) for (const listener of signedOutListeners) listener(failure)
+    if (failure.code === 'password_change_required' || failure.code === 'second_factor_required_setup') {
+      for (const listener of restrictedListeners) listener(failure.code)
+    }
+    throw failure
   }
   const audit = (data as { audit?: WriteAudit } | null)?.audit
   if (audit && Array.isArray(audit.jurisdictions)) for (const listener of auditListeners) listener(audit)
   return data as T
 }
 
-const query = (params: Record<string, string | number | undefined | null>) => {
+export const query = (params: Record<string, string | number | undefined | null>) => {
   const search = new URLSearchParams()
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value))
   const text = search.toString()
@@ -125,9 +185,19 @@ export function signboardUrl(
 
 export type Api = typeof api
 
+type RefusalText = (error: ApiError) => string | null
+let refusalText: RefusalText = () => null
+
+/** How a refusal (403: no permission, out of scope) reads in the page's language; the session layer sets it. */
+export function setRefusalText(describe: RefusalText): void {
+  refusalText = describe
+}
+
 /** One line for the planner: the engine's message and which feature and field it is about. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
+    const refusal = refusalText(error)
+    if (refusal) return refusal
     const details = error.detailList.map((d) => `${d.index !== undefined ? `#${d.index} ` : ''}${d.field}: ${d.reason}`).join('; ')
     return `${error.message}${details ? ` (${details})` : ''}`
   }

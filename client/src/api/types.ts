@@ -38,3 +38,5 @@ export type ZoneInput = CreateZoneBody & { kind: ZoneKind; geometry: Geometry }
 export type ZonePatch = UpdateZoneBody
 export type Crs = NonNullable<ResolveQuery['crs']>
 
+export type { GrantView, SessionInfo } from '../../../server/auth/session.schemas.js'
+export type { Permission, Role } from '../../../server/kernel/permissions.js'

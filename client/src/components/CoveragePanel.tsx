@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson'
 import type { CoverageReport, Jurisdiction } from '../api/types.js'
 import { useI18n } from '../i18n/i18n.js'
+import { useSession } from '../session/session.js'
 import { BatchSignboards } from './BatchSignboards.js'
 import { unassignedDescription } from './coverage-labels.js'
 
@@ -21,6 +22,7 @@ const m2 = (value: number) => (value >= 100 ? Math.round(value).toLocaleString()
 /** The audit of the current jurisdiction, refreshed after every edit; each defect zooms the map. */
 export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZoom, onZone, zonesLeftOut }: Props) {
   const { t } = useI18n()
+  const { can } = useSession()
   const defects = report
     ? report.gaps.length + report.overlaps.length + report.spills.length + report.uncovered_streets.length + report.unassigned.length
     : 0
@@ -34,7 +36,7 @@ export function CoveragePanel({ jurisdictions, code, onCode, report, error, onZo
             <option key={j.code} value={j.code}>{t(`kind.${j.kind}`)} · {j.name}</option>
           ))}
         </select>
-        <BatchSignboards jurisdiction={jurisdictions.find((j) => j.code === code) ?? null} />
+        {can('signboards.print') && <BatchSignboards jurisdiction={jurisdictions.find((j) => j.code === code) ?? null} />}
       </div>
       {zonesLeftOut && (
         <p className="error" role="alert" data-testid="zones-left-out" data-shown={zonesLeftOut.shown} data-total={zonesLeftOut.total}>

@@ -1,7 +1,9 @@
-import { useRef } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { api } from '../api/client.js'
 import { useI18n } from '../i18n/i18n.js'
-import { MODE_ORDER, MODE_SHORTCUTS, type Mode } from '../modes/modes.js'
+import { MODE_ORDER, MODE_SHORTCUTS, modeAllowed, type Mode } from '../modes/modes.js'
+import { useSession } from '../session/session.js'
+import { ChangeComment } from './ChangeComment.js'
 
 interface Props {
   mode: Mode
@@ -15,11 +17,27 @@ interface Props {
   jurisdictionCode: string | null
   onOpenFile(file: File): void
   onOpenShopList(file: File): void
+  /** The user menu, at the toolbar's end. */
+  userMenu: ReactNode
 }
 
 export function Toolbar(props: Props) {
   const { t, language, setLanguage } = useI18n()
+  // The tools follow the permissions (server/kernel/permissions.ts); the server decides each write in its scope.
+  const { can } = useSession()
+  const edits = can('zones.edit') || can('assignments.edit') || can('categories.edit')
   const fileInput = useRef<HTMLInputElement>(null)
+  const bar = useRef<HTMLDivElement>(null)
+  // With many tools (a planner's) the toolbar wraps; the side columns start below it, whatever its height.
+  useEffect(() => {
+    const element = bar.current
+    if (!element) return
+    const observer = new ResizeObserver(() => {
+      document.documentElement.style.setProperty('--toolbar-bottom', `${Math.round(element.getBoundingClientRect().bottom + 8)}px`)
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
   const shopInput = useRef<HTMLInputElement>(null)
   const exportGeoJson = async () => {
     const collection = await api.exportCollection(props.jurisdictionCode ?? undefined)
@@ -32,9 +50,9 @@ export function Toolbar(props: Props) {
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000)
   }
   return (
-    <div className="toolbar" data-testid="toolbar">
+    <div className="toolbar" data-testid="toolbar" ref={bar}>
       <strong className="brand">{t('appTitle')}</strong>
-      {MODE_ORDER.map((mode) => (
+      {MODE_ORDER.filter((mode) => modeAllowed(mode, can)).map((mode) => (
         <button
           key={mode}
           data-testid={`mode-${mode}`}
@@ -46,37 +64,44 @@ export function Toolbar(props: Props) {
           <kbd>{MODE_SHORTCUTS[mode].toUpperCase()}</kbd>
         </button>
       ))}
-      <span className="separator" />
-      <button data-testid="undo" disabled={!props.canUndo} title={`${t('undo')} (Ctrl+Z) ${props.historyNotes.at(-1) ?? ''}`} onClick={props.onUndo}>↶ {t('undo')}</button>
-      <button data-testid="redo" disabled={!props.canRedo} title={`${t('redo')} (Ctrl+Shift+Z)`} onClick={props.onRedo}>↷ {t('redo')}</button>
-      <span className="separator" />
-      <button data-testid="import" onClick={() => fileInput.current?.click()} title={t('importDrop')}>{t('importTitle')}</button>
-      <input
-        ref={fileInput}
-        type="file"
-        accept=".geojson,.json,.zip"
-        hidden
-        onChange={(e) => {
-          const file = e.target.files?.[0]
-          if (file) props.onOpenFile(file)
-          e.target.value = ''
-        }}
-      />
-      <button data-testid="import-shops" onClick={() => shopInput.current?.click()} title={t('shopListHint')}>{t('shopList')}</button>
-      <input
-        ref={shopInput}
-        data-testid="import-shops-file"
-        type="file"
-        accept=".csv,.txt,.geojson,.json"
-        hidden
-        onChange={(e) => {
-          const file = e.target.files?.[0]
-          if (file) props.onOpenShopList(file)
-          e.target.value = ''
-        }}
-      />
-      <button data-testid="export" onClick={() => void exportGeoJson()}>{t('exportGeoJson')}</button>
+      {!edits && <span className="chip muted" data-testid="read-only">{t('readOnly')}</span>}
+      {edits && <>
+        <span className="separator" />
+        <button data-testid="undo" disabled={!props.canUndo} title={`${t('undo')} (Ctrl+Z) ${props.historyNotes.at(-1) ?? ''}`} onClick={props.onUndo}>↶ {t('undo')}</button>
+        <button data-testid="redo" disabled={!props.canRedo} title={`${t('redo')} (Ctrl+Shift+Z)`} onClick={props.onRedo}>↷ {t('redo')}</button>
+      </>}
+      {can('zones.edit') && can('transfer.import') && <>
+        <span className="separator" />
+        <button data-testid="import" onClick={() => fileInput.current?.click()} title={t('importDrop')}>{t('importTitle')}</button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".geojson,.json,.zip"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            if (file) props.onOpenFile(file)
+            e.target.value = ''
+          }}
+        />
+        <button data-testid="import-shops" onClick={() => shopInput.current?.click()} title={t('shopListHint')}>{t('shopList')}</button>
+        <input
+          ref={shopInput}
+          data-testid="import-shops-file"
+          type="file"
+          accept=".csv,.txt,.geojson,.json"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            if (file) props.onOpenShopList(file)
+            e.target.value = ''
+          }}
+        />
+      </>}
+      {can('transfer.export') && <button data-testid="export" onClick={() => void exportGeoJson()}>{t('exportGeoJson')}</button>}
+      {edits && <ChangeComment />}
       <button data-testid="language" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
+      {props.userMenu}
     </div>
   )
 }

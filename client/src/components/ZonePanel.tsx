@@ -7,6 +7,8 @@ import { useI18n } from '../i18n/i18n.js'
 import { signboardKinds, zoneKindTable } from '../kinds/zone-kinds.js'
 import { AssignForm, type AssignBody } from './AssignForm.js'
 import { SignboardDialog } from './SignboardDialog.js'
+import { ZoneHistory } from '../audit/ZoneHistory.js'
+import { useSession } from '../session/session.js'
 
 interface Props {
   zone: ZoneFeature
@@ -21,6 +23,9 @@ interface Props {
 
 export function ZonePanel({ zone, commit, apply, onClose }: Props) {
   const { t } = useI18n()
+  // Only the tools the person holds: the server still refuses a zone outside their scope, and says why.
+  const { can } = useSession()
+  const canEdit = can('zones.edit')
   const p = zone.properties
   const [name, setName] = useState(p.name)
   const [history, setHistory] = useState<Assignment[] | null>(null)
@@ -90,8 +95,8 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
       <button className="close" onClick={onClose} aria-label={t('close')}>×</button>
       <h3>{t(`kind.${p.kind}`)} · <span data-testid="zone-code">{p.code}</span></h3>
       <div className="row">
-        <input data-testid="zone-name" value={name} onChange={(e) => setName(e.target.value)} />
-        <button disabled={name === p.name || !name.trim()} onClick={rename}>{t('save')}</button>
+        <input data-testid="zone-name" value={name} readOnly={!canEdit} onChange={(e) => setName(e.target.value)} />
+        {canEdit && <button data-testid="zone-rename" disabled={name === p.name || !name.trim()} onClick={rename}>{t('save')}</button>}
       </div>
       <dl className="facts">
         {p.parent_code && <><dt>{t('parent')}</dt><dd>{p.parent_code}</dd></>}
@@ -100,7 +105,7 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
         {p.width_m != null && <><dt>{t('width')}</dt><dd>{p.width_m} {t('metres')}</dd></>}
         <dt>{t('version')}</dt><dd>{p.version}</dd>
       </dl>
-      {signboardKind && (
+      {signboardKind && can('signboards.print') && (
         <div className="row">
           <button data-testid="print-signboard" onClick={() => setPrinting(true)}>{t('printSignboard')}</button>
         </div>
@@ -118,11 +123,11 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
             <p data-testid={`current-${duty}`}>
               {current ? <><strong>{current.name}</strong> {current.phone ? `☎ ${current.phone}` : ''} {current.title ?? ''}</> : <span className="muted">{t('none')}</span>}
             </p>
-            <AssignForm
+            {can('assignments.edit') && <AssignForm
               duty={duty}
               departments={departments}
               onAssign={assign}
-            />
+            />}
           </section>
         )
       })}
@@ -133,13 +138,13 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
           {(routes ?? []).map((route) => (
             <li key={route.category}>
               {route.category} → {route.department.name}
-              {route.inherited ? <span className="muted"> ({t('inherited')} {route.via.code})</span> : (
+              {route.inherited ? <span className="muted"> ({t('inherited')} {route.via.code})</span> : can('categories.edit') && (
                 <button className="link" onClick={() => void setRoute(route.category, null)}>×</button>
               )}
             </li>
           ))}
         </ul>
-        <div className="row">
+        {can('categories.edit') && <div className="row">
           <input list="category-names" placeholder={t('category')} value={newRoute.category} onChange={(e) => setNewRoute({ ...newRoute, category: e.target.value })} />
           <datalist id="category-names">{categories.map((c) => <option key={c} value={c} />)}</datalist>
           <select value={newRoute.department} onChange={(e) => setNewRoute({ ...newRoute, department: e.target.value })}>
@@ -152,11 +157,11 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
           >
             {t('addRoute')}
           </button>
-        </div>
+        </div>}
       </section>
 
       <section>
-        <h4>{t('history')}</h4>
+        <h4>{t('holderHistory')}</h4>
         <ul className="history" data-testid="zone-history">
           {(history ?? []).map((a) => (
             <li key={a.id}>
@@ -165,7 +170,8 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
           ))}
         </ul>
       </section>
-      <button className="danger" onClick={remove}>{t('deleteZone')}</button>
+      <ZoneHistory zoneId={zone.id} refresh={`${p.version}:${historyTick}`} />
+      {canEdit && <button className="danger" data-testid="zone-delete" onClick={remove}>{t('deleteZone')}</button>}
     </div>
   )
 }

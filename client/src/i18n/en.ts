@@ -1,5 +1,6 @@
 import { kindMessages } from '../kinds/zone-kinds.js'
 import type { MessageKey } from './zh.js'
+import { trustEn } from './trust-en.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -243,4 +244,5 @@ export const en: Record<MessageKey, string> = {
   'reason.door_too_far_from_street': 'the door is too far from the street',
   'reason.strip_already_owned_by_neighbours': 'the strip is already owned by neighbours',
   'reason.unknown': 'This could not be done',
+  ...trustEn,
 }

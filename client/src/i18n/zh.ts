@@ -1,4 +1,5 @@
 import { kindMessages } from '../kinds/zone-kinds.js'
+import { trustZh } from './trust-zh.js'
 
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
@@ -243,6 +244,7 @@ export const zh = {
   'reason.door_too_far_from_street': '门口离街巷过远',
   'reason.strip_already_owned_by_neighbours': '三包区已被相邻商户占满',
   'reason.unknown': '无法完成此操作',
+  ...trustZh,
 } as const
 
 export type MessageKey = keyof typeof zh

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Position } from 'geojson'
-import type { ZoneFeature } from '../api/types.js'
+import type { Permission, ZoneFeature } from '../api/types.js'
 import type { Applied, Transaction } from '../edits/transaction.js'
 import type { Translate } from '../i18n/i18n.js'
 import type { MapController, MapPointerEvent } from '../map/MapController.js'
@@ -99,6 +99,30 @@ export const MODE_SHORTCUTS: Record<Mode, string> = {
 }
 
 export const MODE_ORDER = Object.keys(MODES) as Mode[]
+
+/**
+ * What a mode needs of the person using it (server/kernel/permissions.ts): looking and measuring
+ * need nothing beyond reading the map; every mode that draws or changes zones needs zones.edit.
+ * The toolbar shows only the modes allowed; the server refuses the rest anyway.
+ */
+export const MODE_PERMISSION: Record<Mode, Permission | null> = {
+  inspect: null,
+  'draw-grid': 'zones.edit',
+  'draw-street': 'zones.edit',
+  'split-street': 'zones.edit',
+  'cut-grid': 'zones.edit',
+  'merge-grids': 'zones.edit',
+  reshape: 'zones.edit',
+  'generate-grids': 'zones.edit',
+  'frontage-door': 'zones.edit',
+  'draw-frontage': 'zones.edit',
+  measure: null,
+}
+
+export const modeAllowed = (mode: Mode, can: (permission: Permission) => boolean): boolean => {
+  const needed = MODE_PERMISSION[mode]
+  return needed === null || can(needed)
+}
 
 /** The draft's points as map features: vertices, and the line or ring they make so far. */
 /** Backspace in a mode that draws an open line: forget the last point and redraw the draft. */
