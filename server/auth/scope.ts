@@ -5,7 +5,7 @@ import { ancestorsOf } from '../db/zone-tree.js'
 import { DomainError } from '../errors.js'
 import type { Permission } from '../kernel/permissions.js'
 import { grantsWith, type Actor, type ActorGrant } from './actor.js'
-import { shownPhone } from '../kernel/phone-mask.js'
+import { maskPhonesIn, shownPhone } from '../kernel/phone-mask.js'
 
 /**
  * Scope: whether the object of a request lies where the actor's grants of the permission apply
@@ -175,23 +175,7 @@ export async function maskPrivatePhonesIn<T>(db: DbOrTx, actor: Actor | null, bo
   const may = await contactableParties(db, actor, rows.map((row) => row.id))
   const hidden = new Set(rows.filter((row) => !may.has(row.id)).map((row) => row.phone!))
   const shown = new Set(rows.filter((row) => may.has(row.id)).map((row) => row.phone!))
-  let personal = false
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk)
-    if (value === null || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value)) return value
-    const copy: Record<string, unknown> = {}
-    for (const [key, field] of Object.entries(value)) {
-      if (key === 'phone' && typeof field === 'string') {
-        if (hidden.has(field)) copy[key] = shownPhone(field, true, false)
-        else {
-          if (shown.has(field)) personal = true
-          copy[key] = field
-        }
-      } else copy[key] = walk(field)
-    }
-    return copy
-  }
-  return { body: walk(body) as T, personal }
+  return maskPhonesIn(body, hidden, shown)
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Db } from '../db/database.js'
 import { workLockOf } from '../db/work-lock.js'
 import { readPointQuery } from '../resolve/resolve.input.js'
 import { toPublicResolution } from '../resolve/resolve.service.js'
+import { maskPhonesIn } from '../kernel/phone-mask.js'
+import { grantsWith } from '../auth/actor.js'
 import { rememberResolver, resolveFromStandby, standbyOf, trustedResolver } from '../resolve/import-standby.js'
 
 declare module 'fastify' {
@@ -75,7 +77,14 @@ export function installWorkLock(app: FastifyInstance, db: Db): void {
     request.actor = actor
     const answer = toPublicResolution(await resolveFromStandby(standby, readPointQuery(query)))
     fromStandby.add(request)
-    return reply.header(ANSWERED_FROM_HEADER, 'import-standby').send(answer)
+    // Private phones are masked here, from the standby: the route's masking hook asks the database.
+    // Whether a scoped dispatcher may see one needs the zone tree too, so only a city-wide
+    // parties.contact sees them unmasked while an import runs; everyone else sees them masked.
+    const cityWide = grantsWith(actor, 'parties.contact').some((grant) => grant.scope.kind === 'all')
+    const { body, personal } = maskPhonesIn(answer, cityWide ? new Set<string>() : standby.privatePhones, cityWide ? standby.privatePhones : new Set<string>())
+    if (personal) void reply.header('x-personal-data', '1')
+    // Sent as text, so that no serialisation hook of the route runs (they would wait for the database).
+    return reply.header(ANSWERED_FROM_HEADER, 'import-standby').type('application/json; charset=utf-8').send(JSON.stringify(body))
   })
   if (lock) {
     // Whom the database accepted for a resolution, so that a standby may answer them (import-standby.ts).

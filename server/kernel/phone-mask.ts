@@ -31,3 +31,27 @@ export function shownPhone(phone: string | null, isPrivate: boolean, mayContact:
   if (phone === null || !isPrivate || mayContact) return phone
   return maskPhone(phone)
 }
+
+/**
+ * A copy of `body` with every `phone` field whose value is in `hidden` masked; `shown` are the
+ * private phones the caller may see, and `personal` says whether any of them is in the body.
+ */
+export function maskPhonesIn<T>(body: T, hidden: ReadonlySet<string>, shown: ReadonlySet<string>): { body: T; personal: boolean } {
+  let personal = false
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk)
+    if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value)) return value
+    const copy: Record<string, unknown> = {}
+    for (const [key, field] of Object.entries(value)) {
+      if (key === 'phone' && typeof field === 'string') {
+        if (hidden.has(field)) copy[key] = maskPhone(field)
+        else {
+          if (shown.has(field)) personal = true
+          copy[key] = field
+        }
+      } else copy[key] = walk(field)
+    }
+    return copy
+  }
+  return { body: walk(body) as T, personal }
+}

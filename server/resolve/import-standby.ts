@@ -32,6 +32,8 @@ export interface Standby {
   holders: Map<number, Holders>
   /** For each zone, the nearest zone up its chain (itself first) with a fall-back party. */
   fallbackOf: Map<number, number>
+  /** The private phones as of the import's start: masked in standby answers (see work-lock-hooks.ts). */
+  privatePhones: Set<string>
   /** When the import's transaction read it (ms since the epoch). */
   startedAt: number
   /** How long reading it took, for the log and the benchmark. */
@@ -61,7 +63,9 @@ export async function readStandby(trx: DbOrTx): Promise<Standby> {
   const ids = [...locator.snapshot.zones.keys()]
   const holders = await holdersAt(trx, ids, new Date(startedAt))
   const fallbackOf = await fallbackHolders(trx, ids, new Date(startedAt).toISOString())
-  return { locator, holders, fallbackOf, startedAt, readMs: performance.now() - t0 }
+  const privateRows = await trx.selectFrom('party').select('phone').where('phone_private', '=', true).where('phone', 'is not', null).execute()
+  const privatePhones = new Set(privateRows.map((row) => row.phone!))
+  return { locator, holders, fallbackOf, privatePhones, startedAt, readMs: performance.now() - t0 }
 }
 
 /**
