@@ -67,3 +67,23 @@ export function permissionsOf(actor: Actor): Permission[] {
 export function tokenPermissionList(stored: string[] | null): Permission[] | null {
   return stored === null ? null : stored.filter(isPermission)
 }
+
+/** The account columns an actor is built from. */
+export interface ActorAccount {
+  id: number
+  login: string
+  display_name: string
+  party_id: number | null
+}
+
+/** An actor for `account` as a session or token holds it; its grants are the ones given (or read). */
+export function actorOf(
+  account: ActorAccount,
+  grants: ActorGrant[],
+  credential: { via: 'session'; tokenHash: string; csrfToken: string } | { via: 'token'; tokenId: number; permissions: readonly Permission[] | null },
+): Actor {
+  const base = { accountId: account.id, login: account.login, displayName: account.display_name, partyId: account.party_id, grants }
+  return credential.via === 'session'
+    ? { ...base, via: 'session', tokenPermissions: null, session: { tokenHash: credential.tokenHash, csrfToken: credential.csrfToken } }
+    : { ...base, via: 'token', tokenPermissions: credential.permissions, tokenId: credential.tokenId }
+}

@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { DomainError } from '../errors.js'
 import { isPermission, roleTable, type RouteAccess } from '../kernel/permissions.js'
-import { hasPermission, loadGrants, tokenPermissionList, type Actor } from './actor.js'
+import { type Actor, actorOf, hasPermission, loadGrants, tokenPermissionList } from './actor.js'
 import { loadPolicy, type SecurityPolicy } from './policy.js'
 import { hashToken } from './secrets.js'
 
@@ -185,19 +185,8 @@ async function actorFromToken(db: Db, token: string): Promise<{ actor: Actor | n
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > TOUCH_AFTER_MS) {
     await db.updateTable('api_token').set({ last_used_at: sql<Date>`now()` }).where('id', '=', row.token_id).execute()
   }
-  return {
-    actor: {
-      accountId: row.id,
-      login: row.login,
-      displayName: row.display_name,
-      partyId: row.party_id,
-      via: 'token',
-      grants: await loadGrants(db, row.id),
-      tokenPermissions: tokenPermissionList(row.permissions),
-      tokenId: row.token_id,
-    },
-    problem: 'none',
-  }
+  const actor = actorOf(row, await loadGrants(db, row.id), { via: 'token', tokenId: row.token_id, permissions: tokenPermissionList(row.permissions) })
+  return { actor, problem: 'none' }
 }
 
 interface Found {
@@ -236,16 +225,7 @@ async function actorFromSession(db: Db, token: string, policy: SecurityPolicy): 
     restriction = 'second_factor_required_setup'
   }
   return {
-    actor: {
-      accountId: row.id,
-      login: row.login,
-      displayName: row.display_name,
-      partyId: row.party_id,
-      via: 'session',
-      grants,
-      tokenPermissions: null,
-      session: { tokenHash, csrfToken: row.csrf_token },
-    },
+    actor: actorOf(row, grants, { via: 'session', tokenHash, csrfToken: row.csrf_token }),
     problem: 'none',
     ...(restriction ? { restriction } : {}),
   }

@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js'
 import { roleTable } from '../kernel/permissions.js'
 import { errorResponses } from '../kernel/schemas.js'
 import { endSessions } from './accounts.js'
-import { loadGrants, permissionsOf, type Actor } from './actor.js'
+import { type Actor, actorOf, loadGrants, permissionsOf } from './actor.js'
 import { SESSION_COOKIE } from './authenticate.js'
 import { loadPolicy, passwordProblems, type SecurityPolicy } from './policy.js'
 import { decoyPasswordHash, hashPassword, hashToken, randomToken, verifyPassword } from './secrets.js'
@@ -300,16 +300,7 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
 
 async function actorForSession(db: Db, accountId: number, csrfToken: string): Promise<Actor> {
   const account = await db.selectFrom('account').select(['id', 'login', 'display_name', 'party_id']).where('id', '=', accountId).executeTakeFirstOrThrow()
-  return {
-    accountId: account.id,
-    login: account.login,
-    displayName: account.display_name,
-    partyId: account.party_id,
-    via: 'session',
-    grants: await loadGrants(db, account.id),
-    tokenPermissions: null,
-    session: { tokenHash: '', csrfToken },
-  }
+  return actorOf(account, await loadGrants(db, account.id), { via: 'session', tokenHash: '', csrfToken })
 }
 /** The answer of GET/POST /api/session: the account, its grants with their scopes named, and its permissions. */
 export async function sessionInfo(db: Db, actor: Actor): Promise<SessionInfo> {
