@@ -21,6 +21,13 @@ export const permissionNames = {
   'audit.read': 'Read the audit trail',
   'audit.export': 'Export the audit trail',
   'security.policy': 'Set the password, lockout, session and two-factor policy',
+  'cases.read': 'Read cases and their timelines',
+  'cases.report': 'Enter a case for a citizen or from a patrol (hotline call, patrol finding, another system)',
+  'cases.dispatch': 'File or void, dispatch, send back, approve extensions and parking, mark duplicates',
+  'cases.handle': 'Accept, hand back, ask for an extension and mark handled the cases sent to oneself',
+  'cases.verify': 'Verify a handled case on the spot, and close it or send it back for rework',
+  'cases.contact': "See a reporter's phone number unmasked (each unmasking is recorded)",
+  'cases.configure': 'Set the working calendar, the categories\' time limits and the notification channels',
 } as const
 
 export type Permission = keyof typeof permissionNames
@@ -55,38 +62,41 @@ export const roleTable = {
     label: { zh: '规划员', en: 'Planner' },
     permissions: [
       ...readZones, 'zones.edit', 'assignments.edit', 'categories.edit', 'parties.edit', 'parties.contact',
-      'resolve.batch', 'transfer.import', 'transfer.export', 'signboards.print',
+      'resolve.batch', 'transfer.import', 'transfer.export', 'signboards.print', 'cases.read', 'cases.configure',
     ],
     scopes: ['all', 'jurisdiction'],
   },
   dispatcher: {
     label: { zh: '调度员', en: 'Dispatcher' },
-    permissions: [...readZones, 'parties.contact', 'resolve.batch'],
+    permissions: [
+      ...readZones, 'parties.contact', 'resolve.batch',
+      'cases.read', 'cases.report', 'cases.dispatch', 'cases.verify', 'cases.contact',
+    ],
     scopes: ['all', 'jurisdiction'],
   },
   chief: {
     label: { zh: '街长/网格长', en: 'Chief' },
-    permissions: [...readZones],
+    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle'],
     scopes: ['party'],
   },
   department_handler: {
     label: { zh: '部门处置人员', en: 'Department handler' },
-    permissions: [...readZones],
+    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle'],
     scopes: ['party'],
   },
   grid_worker: {
     label: { zh: '网格员', en: 'Grid worker' },
-    permissions: [...readZones],
+    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle', 'cases.verify'],
     scopes: ['jurisdiction'],
   },
   leader: {
     label: { zh: '领导', en: 'Leader' },
-    permissions: [...readZones],
+    permissions: [...readZones, 'cases.read'],
     scopes: ['all', 'jurisdiction'],
   },
   viewer: {
     label: { zh: '只读用户', en: 'Viewer' },
-    permissions: [...readZones],
+    permissions: [...readZones, 'cases.read'],
     scopes: ['all', 'jurisdiction'],
   },
   system_admin: {
