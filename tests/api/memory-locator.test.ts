@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { MemoryZoneLocator } from '../../server/resolve/memory-locator.js'
 import { sqlZoneLocator, type CoveringMany } from '../../server/resolve/locator.js'
 import { resolveBatchInternal, resolvePointInternal, type InternalResolution } from '../../server/resolve/resolve.service.js'
-import { seededRandom } from '../../scripts/demo/streets.js'
+import { randomPointsAroundZones, verticesAndMidpoints, type Vertex } from '../helpers/sample-points.js'
 
 /**
  * The in-memory locator against PostGIS (sqlZoneLocator is the independent second
@@ -26,14 +26,6 @@ let memory: MemoryZoneLocator
 let points: { lon: number; lat: number }[]
 let boundaryCount: number
 
-interface Vertex {
-  zone_id: number
-  ring: number
-  index: number
-  x: number
-  y: number
-}
-
 async function boundaryPoints(): Promise<{ lon: number; lat: number }[]> {
   // A sample of zones of each area kind (every n-th by id), all their vertices and midpoints.
   const { rows } = await sql<Vertex>`
@@ -45,26 +37,7 @@ async function boundaryPoints(): Promise<{ lon: number; lat: number }[]> {
     SELECT s.id AS zone_id, (dp).path[1] * 1000 + (dp).path[2] AS ring, (dp).path[3] AS index, ST_X((dp).geom) AS x, ST_Y((dp).geom) AS y
     FROM (SELECT id, ST_DumpPoints(area) AS dp FROM sample) s
     ORDER BY s.id, ring, index`.execute(t.handle.db)
-  const found: { lon: number; lat: number }[] = []
-  for (const [i, vertex] of rows.entries()) {
-    found.push({ lon: vertex.x, lat: vertex.y })
-    const next = rows[i + 1]
-    if (next && next.zone_id === vertex.zone_id && next.ring === vertex.ring) found.push({ lon: (vertex.x + next.x) / 2, lat: (vertex.y + next.y) / 2 })
-  }
-  return found
-}
-
-async function randomPoints(count: number): Promise<{ lon: number; lat: number }[]> {
-  const { rows } = await sql<{ w: number; s: number; e: number; n: number }>`
-    SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n FROM (SELECT ST_Extent(area)::geometry AS b FROM zone) x`.execute(t.handle.db)
-  const box = rows[0]!
-  const padLon = (box.e - box.w) / 10
-  const padLat = (box.n - box.s) / 10
-  const random = seededRandom(20_260_801)
-  return Array.from({ length: count }, () => ({
-    lon: box.w - padLon + random() * (box.e - box.w + 2 * padLon),
-    lat: box.s - padLat + random() * (box.n - box.s + 2 * padLat),
-  }))
+  return verticesAndMidpoints(rows)
 }
 
 const setOf = (many: CoveringMany, index: number) => [...new Set(many.zoneIds.subarray(many.offsets[index]!, many.offsets[index + 1]!))].sort((a, b) => a - b)
@@ -92,7 +65,7 @@ beforeAll(async () => {
   memory = await MemoryZoneLocator.load(t.handle.db)
   const boundary = await boundaryPoints()
   boundaryCount = boundary.length
-  points = [...boundary, ...(await randomPoints(RANDOM_POINTS))]
+  points = [...boundary, ...(await randomPointsAroundZones(t.handle.db, RANDOM_POINTS, 20_260_801))]
 }, 180_000)
 
 afterAll(async () => {

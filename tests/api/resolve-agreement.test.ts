@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { performance } from 'node:perf_hooks'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { resolvePoint, type BatchResult, type Resolution } from '../../server/resolve/resolve.service.js'
-import { seededRandom } from '../../scripts/demo/streets.js'
+import { randomPointsAroundZones, verticesAndMidpoints, type Vertex } from '../helpers/sample-points.js'
 
 /**
  * Single and batch resolution are two paths through the same locator and rule; over the demo
@@ -30,44 +30,17 @@ afterAll(async () => {
   await t?.close()
 })
 
-interface Vertex {
-  zone_id: number
-  ring: number
-  index: number
-  x: number
-  y: number
-}
-
 async function boundaryPoints(): Promise<{ lon: number; lat: number }[]> {
   const { rows } = await sql<Vertex>`
     SELECT z.id AS zone_id, (dp).path[1] * 1000 + (dp).path[2] AS ring, (dp).path[3] AS index, ST_X((dp).geom) AS x, ST_Y((dp).geom) AS y
     FROM (SELECT id, ST_DumpPoints(area) AS dp FROM zone WHERE kind IN ('grid', 'community', 'subdistrict')) z
     ORDER BY z.id, ring, index`.execute(t.handle.db)
-  const points: { lon: number; lat: number }[] = []
-  for (const [i, vertex] of rows.entries()) {
-    points.push({ lon: vertex.x, lat: vertex.y })
-    const next = rows[i + 1]
-    if (next && next.zone_id === vertex.zone_id && next.ring === vertex.ring) points.push({ lon: (vertex.x + next.x) / 2, lat: (vertex.y + next.y) / 2 })
-  }
+  const points = verticesAndMidpoints(rows)
   // Evenly spread over the list when there are more than wanted, so every zone keeps some.
   const step = Math.max(1, points.length / BOUNDARY_POINTS)
   const kept: { lon: number; lat: number }[] = []
   for (let i = 0; Math.floor(i) < points.length && kept.length < BOUNDARY_POINTS; i += step) kept.push(points[Math.floor(i)]!)
   return kept
-}
-
-async function randomPoints(count: number): Promise<{ lon: number; lat: number }[]> {
-  const { rows } = await sql<{ w: number; s: number; e: number; n: number }>`
-    SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n FROM (SELECT ST_Extent(area)::geometry AS b FROM zone) x`.execute(t.handle.db)
-  const box = rows[0]!
-  // A tenth beyond the box on each side, so that some points fall outside every zone.
-  const padLon = (box.e - box.w) / 10
-  const padLat = (box.n - box.s) / 10
-  const random = seededRandom(7)
-  return Array.from({ length: count }, () => ({
-    lon: box.w - padLon + random() * (box.e - box.w + 2 * padLon),
-    lat: box.s - padLat + random() * (box.n - box.s + 2 * padLat),
-  }))
 }
 
 const summary = (answer: Pick<Resolution, 'status' | 'primary' | 'department'> | BatchResult) => ({
@@ -79,7 +52,7 @@ const summary = (answer: Pick<Resolution, 'status' | 'primary' | 'department'> |
 describe('single and batch resolution over the demo district', () => {
   it(`agree point by point on ${POINTS} seeded random and boundary points`, async () => {
     const boundary = await boundaryPoints()
-    const points = [...boundary, ...(await randomPoints(POINTS - boundary.length))]
+    const points = [...boundary, ...(await randomPointsAroundZones(t.handle.db, POINTS - boundary.length, 7))]
     expect(points.length).toBe(POINTS)
 
     const batchStarted = performance.now()
