@@ -57,7 +57,7 @@ describe('planner statistics', () => {
 
     const { rows } = await sql<{ relname: string; analyzed: boolean }>`
       SELECT relname, last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables
-      WHERE relname IN ('zone', 'party', 'assignment')
+      WHERE schemaname = 'public' AND relname IN ('zone', 'party', 'assignment')
     `.execute(t.handle.db)
     // PostgreSQL keeps them; the embedded database may list no rows at all (no statistics
     // collector worth the name in a single-user session), which reltuples above covers.

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { inject } from 'vitest'
 import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppOptions } from '../../server/app.js'
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect.js'
 import { adminHeaders } from './auth.js'
+import { openPgliteTemplate, releasePgliteTemplate } from './pglite-reuse.js'
 
 export type TestBackend = 'pglite' | 'postgres'
 
@@ -33,10 +33,10 @@ export async function createTestApp(options: { demo?: boolean; rateLimits?: AppO
   const backend = testBackend()
   const template = options.demo === false ? 'empty' : 'demo'
   let handle: DatabaseHandle
-  let dropDatabase = async () => {}
+  let release = async () => {}
   if (backend === 'pglite') {
-    const dump = readFileSync(inject('pgliteTemplates')[template])
-    handle = await connectDatabase({ loadDataDir: new Blob([dump]) })
+    handle = await openPgliteTemplate(template)
+    release = () => releasePgliteTemplate(handle)
   } else {
     const adminUrl = inject('postgresAdminUrl')
     const name = `jz_test_${process.pid}_${Date.now()}_${databaseCounter++}`
@@ -45,7 +45,8 @@ export async function createTestApp(options: { demo?: boolean; rateLimits?: AppO
     await admin.query(`CREATE DATABASE ${name} TEMPLATE jz_template_${template}`)
     await admin.end()
     handle = await connectDatabase({ databaseUrl: adminUrl.replace(/\/postgres$/, `/${name}`) })
-    dropDatabase = async () => {
+    release = async () => {
+      await handle.close()
       const dropper = new pg.Client({ connectionString: adminUrl })
       await dropper.connect()
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
@@ -62,8 +63,7 @@ export async function createTestApp(options: { demo?: boolean; rateLimits?: AppO
     backend,
     async close() {
       await app.close()
-      await handle.close()
-      await dropDatabase()
+      await release()
     },
   }
 }
