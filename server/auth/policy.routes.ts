@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
 import { errorResponses } from '../kernel/schemas.js'
+import { DomainError } from '../errors.js'
+import type { Db } from '../db/database.js'
 import { forgetCachedPolicy } from './authenticate.js'
 import { loadPolicy } from './policy.js'
 
@@ -19,14 +21,31 @@ export const SecurityPolicyBody = Type.Object(
   { additionalProperties: false },
 )
 
+/** What the routes answer: the policy and its version (sql/014). */
+const SecurityPolicyView = Type.Intersect([
+  SecurityPolicyBody,
+  Type.Object({ version: Type.Integer({ minimum: 1, description: 'Raised by each PUT; send it back to be refused (409) when someone else changed the policy since' }) }),
+])
+
+/** The PUT body: every key, and optionally the version read (optimistic concurrency). */
+const SecurityPolicyPut = Type.Object(
+  { ...SecurityPolicyBody.properties, version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version read; a newer stored one → 409 version_conflict' })) },
+  { additionalProperties: false },
+)
+
+async function policyView(db: Db) {
+  const row = await db.selectFrom('security_policy').select('version').where('id', '=', 1).executeTakeFirst()
+  return { ...(await loadPolicy(db)), version: row?.version ?? 1 }
+}
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/security-policy',
     {
       config: { access: 'security.policy' },
-      schema: { tags: ['accounts'], summary: 'The security policy: sessions, lockout, passwords, second factor', response: { 200: SecurityPolicyBody, ...errorResponses(401, 403) } },
+      schema: { tags: ['accounts'], summary: 'The security policy: sessions, lockout, passwords, second factor', response: { 200: SecurityPolicyView, ...errorResponses(401, 403) } },
     },
-    async () => loadPolicy(app.db),
+    async () => policyView(app.db),
   )
 
   app.put(
@@ -36,18 +55,28 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Set the security policy (every key); it applies to the next request',
-        body: SecurityPolicyBody,
-        response: { 200: SecurityPolicyBody, ...errorResponses(400, 401, 403) },
+        body: SecurityPolicyPut,
+        response: { 200: SecurityPolicyView, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request) => {
-      await app.db
-        .updateTable('security_policy')
-        .set({ policy: JSON.stringify(request.body), updated_at: sql<Date>`now()`, updated_by: request.actor!.accountId })
-        .where('id', '=', 1)
-        .execute()
+      const { version, ...policy } = request.body
+      await app.db.transaction().execute(async (tx) => {
+        const row = await tx.selectFrom('security_policy').select('version').where('id', '=', 1).forUpdate().executeTakeFirstOrThrow()
+        if (version !== undefined && version !== row.version) {
+          throw new DomainError('version_conflict', `The security policy is at version ${row.version}, not ${version}`, {
+            current_version: row.version,
+            current: await policyView(tx),
+          })
+        }
+        await tx
+          .updateTable('security_policy')
+          .set({ policy: JSON.stringify(policy), updated_at: sql<Date>`now()`, updated_by: request.actor!.accountId, version: sql<number>`version + 1` })
+          .where('id', '=', 1)
+          .execute()
+      })
       forgetCachedPolicy()
-      return loadPolicy(app.db)
+      return policyView(app.db)
     },
   )
 }

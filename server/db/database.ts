@@ -191,6 +191,8 @@ export interface SecurityPolicyTable {
   policy: ColumnType<Record<string, unknown>, string, string>
   updated_at: Generated<Date>
   updated_by: number | null
+  /** sql/014: raised by each PUT /api/security-policy. */
+  version: Generated<number>
 }
 
 export type Db = Kysely<Database>

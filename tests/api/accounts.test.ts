@@ -169,6 +169,7 @@ describe('accounts, tokens and the policy', () => {
     expect(current.json()).toEqual({
       sessionIdleMinutes: 30, sessionAbsoluteHours: 12, lockoutFailures: 5, lockoutMinutes: 30,
       passwordMinLength: 12, passwordMinClasses: 3, requireTwoFactorForAdministrators: false,
+      version: 1, // sql/014: never written yet
     })
     const bad = await t.app.inject({ method: 'PUT', url: '/api/security-policy', payload: { ...policy, passwordMinLength: 4 } })
     expect(bad.statusCode).toBe(400)

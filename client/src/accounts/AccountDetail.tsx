@@ -78,10 +78,10 @@ export function AccountDetail({ account, run }: Props) {
       <h4>{t('accountTokens')}</h4>
       <ul>
         {tokens.map((token) => (
-          <li key={token.id}>
+          <li key={token.id} data-testid="account-token" data-token-id={token.id}>
             {token.name}{' '}
-            {token.revoked_at ? <span className="muted">{t('accountTokenRevoked')}</span> : (
-              <button className="link" onClick={() => void run(() => trust.revokeToken(token.id).then(loadTokens))}>{t('accountRevoke')}</button>
+            {token.revoked_at ? <span className="muted" data-testid="token-revoked">{t('accountTokenRevoked')}</span> : (
+              <button className="link" data-testid="token-revoke" onClick={() => void run(() => trust.revokeToken(token.id).then(loadTokens))}>{t('accountRevoke')}</button>
             )}
           </li>
         ))}
