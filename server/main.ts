@@ -10,6 +10,7 @@ import { analyzeTables } from './db/analyze.js'
 import { loadDemoIfEmpty } from './transfer/demo.js'
 import { bootstrapAccounts, BootstrapError } from './auth/bootstrap.js'
 import { startScheduler } from './jobs/scheduler.js'
+import { seedHolidays } from './calendar/calendar.repository.js'
 
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
 
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   console.log(`[jiezhang] database: ${handle.describe}`)
   const ran = await migrate(handle)
   if (ran.length) console.log(`[jiezhang] migrations applied: ${ran.join(', ')}`)
+  const holidays = await seedHolidays(handle.db)
+  if (holidays.length) console.log(`[jiezhang] statutory holidays loaded into the working calendar: ${holidays.join(', ')}`)
   if (config.demo) {
     const loaded = await loadDemoIfEmpty(handle.db)
     if (loaded) console.log(`[jiezhang] demo district loaded: ${loaded}`)
