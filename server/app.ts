@@ -20,6 +20,7 @@ import zonesRoutes from './zones/zones.routes.js'
 import partiesRoutes from './parties/parties.routes.js'
 import assignmentsRoutes from './assignments/assignments.routes.js'
 import categoriesRoutes from './categories/categories.routes.js'
+import calendarRoutes from './calendar/calendar.routes.js'
 import transferRoutes from './transfer/transfer.routes.js'
 import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(partiesRoutes, { prefix: '/api' })
   await app.register(assignmentsRoutes, { prefix: '/api' })
   await app.register(categoriesRoutes, { prefix: '/api' })
+  await app.register(calendarRoutes, { prefix: '/api' })
   await app.register(transferRoutes, { prefix: '/api' })
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })

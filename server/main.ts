@@ -9,6 +9,8 @@ import { migrate } from './db/migrate.js'
 import { analyzeTables } from './db/analyze.js'
 import { loadDemoIfEmpty } from './transfer/demo.js'
 import { bootstrapAccounts, BootstrapError } from './auth/bootstrap.js'
+import { startScheduler } from './jobs/scheduler.js'
+import { seedHolidays } from './calendar/calendar.repository.js'
 
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
 
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
   console.log(`[jiezhang] database: ${handle.describe}`)
   const ran = await migrate(handle)
   if (ran.length) console.log(`[jiezhang] migrations applied: ${ran.join(', ')}`)
+  const holidays = await seedHolidays(handle.db)
+  if (holidays.length) console.log(`[jiezhang] statutory holidays loaded into the working calendar: ${holidays.join(', ')}`)
   if (config.demo) {
     const loaded = await loadDemoIfEmpty(handle.db)
     if (loaded) console.log(`[jiezhang] demo district loaded: ${loaded}`)
@@ -49,6 +53,9 @@ async function main(): Promise<void> {
   const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' }, trustProxy: config.trustProxy })
   const stopAuditPurge = scheduleAuditPurge(handle.db, auditRetention, app.log)
   app.addHook('onClose', async () => stopAuditPurge())
+  // Background jobs (deadline sweep, outbox delivery) under job_lease leases; SCHEDULER=off: none.
+  const scheduler = startScheduler(handle.db, { log: app.log })
+  app.addHook('onClose', async () => scheduler.stop())
   if (existsSync(clientDir)) {
     await app.register(fastifyStatic, { root: clientDir, wildcard: false })
   } else {

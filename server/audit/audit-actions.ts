@@ -3,7 +3,8 @@ import type { Db } from '../db/database.js'
 import { zoneFeatureById, findZoneById } from '../zones/zones.repository.js'
 import { findPartyById } from '../parties/parties.repository.js'
 import { assignmentById, listAssignments } from '../assignments/assignments.repository.js'
-import { routesForZone } from '../categories/categories.repository.js'
+import { listCategoryDetails, routesForZone } from '../categories/categories.repository.js'
+import { calendarDay, readCalendarHead } from '../calendar/calendar.repository.js'
 import { loadPolicy } from '../auth/policy.js'
 import { accountState, grantState, tokenState } from './audit.service.js'
 
@@ -111,6 +112,18 @@ export const routeAudits: Record<string, RouteAudit> = {
     },
   },
   'POST /api/categories': { action: 'category.create', fromAnswer: named('category') },
+  // deadlines (issue 10): category limits and the working calendar.
+  'PATCH /api/categories/:id': {
+    action: 'category.update',
+    objectType: 'category',
+    before: async (db, request) => {
+      const current = (await listCategoryDetails(db, paramId(request)))[0]
+      return current ? { state: current } : undefined
+    },
+  },
+  'PUT /api/calendar': { action: 'calendar.update', objectType: 'calendar', before: async (db) => ({ state: await readCalendarHead(db) }) },
+  'PUT /api/calendar/days/:day': { action: 'calendar_day.set', objectType: 'calendar_day', before: calendarDayBefore },
+  'DELETE /api/calendar/days/:day': { action: 'calendar_day.delete', objectType: 'calendar_day', before: calendarDayBefore },
   'PUT /api/zones/:id/categories/:category': {
     action: 'zone_category.set',
     objectType: 'zone',
@@ -180,4 +193,11 @@ async function categoryRoute(db: Db, zoneId: number, request: FastifyRequest) {
   const category = String((request.params as Params).category)
   const route = (await routesForZone(db, zoneId)).find((candidate) => candidate.category === category)
   return route ?? null
+}
+
+/** deadlines (issue 10): a calendar day before its change, named by the day. */
+async function calendarDayBefore(db: Db, request: FastifyRequest): Promise<BeforeState | undefined> {
+  const day = String((request.params as { day?: unknown }).day ?? '')
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) return undefined
+  return { state: (await calendarDay(db, day)) ?? null, object: { type: 'calendar_day', id: day } }
 }

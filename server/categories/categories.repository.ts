@@ -20,6 +20,46 @@ export async function listCategories(db: DbOrTx): Promise<CategoryRow[]> {
   return db.selectFrom('category').select(['id', 'name']).orderBy('name').execute()
 }
 
+/** Issue 10: a category with its code, conditions, time limit, public flag and version (sql/009). */
+export interface CategoryDetailRow {
+  id: number
+  name: string
+  code: string | null
+  filing_condition: string | null
+  closing_condition: string | null
+  limit: { value: number; unit: 'working_hours' | 'working_days' | 'hours' | 'days' } | null
+  public: boolean
+  version: number
+}
+
+interface DetailColumns extends Omit<CategoryDetailRow, 'limit'> {
+  limit_value: number | null
+  limit_unit: 'working_hours' | 'working_days' | 'hours' | 'days' | null
+}
+
+const detailOf = ({ limit_value, limit_unit, ...row }: DetailColumns): CategoryDetailRow => ({
+  ...row,
+  limit: limit_value !== null && limit_unit !== null ? { value: limit_value, unit: limit_unit } : null,
+})
+
+export async function listCategoryDetails(db: DbOrTx, id?: number, options: { forUpdate?: boolean } = {}): Promise<CategoryDetailRow[]> {
+  const { rows } = await sql<DetailColumns>`
+    SELECT id, name, code, filing_condition, closing_condition, limit_value, limit_unit, public, version
+      FROM category ${id === undefined ? sql`` : sql`WHERE id = ${id}`} ORDER BY name ${options.forUpdate ? sql`FOR UPDATE` : sql``}`.execute(db)
+  return rows.map(detailOf)
+}
+
+export async function updateCategoryDetail(
+  db: DbOrTx,
+  id: number,
+  fields: Omit<CategoryDetailRow, 'id' | 'name' | 'version'>,
+): Promise<void> {
+  await sql`
+    UPDATE category SET code = ${fields.code}, filing_condition = ${fields.filing_condition}, closing_condition = ${fields.closing_condition},
+           limit_value = ${fields.limit?.value ?? null}, limit_unit = ${fields.limit?.unit ?? null}, public = ${fields.public}, version = version + 1
+     WHERE id = ${id}`.execute(db)
+}
+
 export async function findCategoryByName(db: DbOrTx, name: string): Promise<CategoryRow | undefined> {
   return db.selectFrom('category').select(['id', 'name']).where('name', '=', name).executeTakeFirst()
 }

@@ -5,6 +5,8 @@ import { errorResponses, IdParams } from '../kernel/schemas.js'
 import {
   CategoryList,
   Category,
+  CategoryDetail,
+  PatchCategoryBody,
   CategoryRouteList,
   CreateCategoryBody,
   DeletedRoute,
@@ -12,8 +14,8 @@ import {
   WrittenCategoryRoute,
   ZoneCategoryParams,
 } from './categories.schemas.js'
-import { listCategories } from './categories.repository.js'
-import { createCategory, deleteZoneCategoryRoute, setZoneCategoryRoute, zoneCategoryRoutes } from './categories.service.js'
+import { listCategoryDetails } from './categories.repository.js'
+import { createCategory, updateCategory, deleteZoneCategoryRoute, setZoneCategoryRoute, zoneCategoryRoutes } from './categories.service.js'
 
 /** Problem categories and the department each is routed to at a zone. */
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -22,7 +24,25 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/categories',
     { config: { access: 'zones.read' }, schema: { tags: ['categories'], summary: 'Problem categories', response: { 200: CategoryList, ...errorResponses() } } },
-    async () => listCategories(app.db),
+    async () => listCategoryDetails(app.db),
+  )
+
+  app.patch(
+    '/categories/:id',
+    {
+      config: { access: 'cases.configure' },
+      schema: {
+        tags: ['categories'],
+        summary: "Set a category's code, filing and closing conditions, time limit (处置时限) and public flag",
+        params: IdParams,
+        body: PatchCategoryBody,
+        response: { 200: CategoryDetail, ...errors },
+      },
+    },
+    async (request) => {
+      await assertGlobalScope(app.db, request.actor!, 'cases.configure', 'A category')
+      return updateCategory(app.db, request.params.id, request.body)
+    },
   )
 
   app.post(

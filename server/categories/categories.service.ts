@@ -1,12 +1,17 @@
 import { placeOf, withAuditEffect } from '../coverage/audit-effect.js'
 import type { AuditEffect } from '../coverage/coverage.schemas.js'
 import type { Db, DbOrTx } from '../db/database.js'
-import { DomainError, notFound } from '../errors.js'
+import { sql } from 'kysely'
+import { DomainError, notFound, type ErrorDetail } from '../errors.js'
 import type { AuditOption } from '../zones/zones.service.js'
 import { findZoneById } from '../zones/zones.repository.js'
 import { findDepartmentByName, findPartyById } from '../parties/parties.repository.js'
+import type { PatchCategoryBody } from './categories.schemas.js'
 import {
   deleteRoute,
+  listCategoryDetails,
+  updateCategoryDetail,
+  type CategoryDetailRow,
   findCategoryByName,
   insertCategory,
   routesForZone,
@@ -110,5 +115,54 @@ export async function deleteZoneCategoryRoute(
       return { result: null }
     })
     return audit ? { audit } : {}
+  })
+}
+
+// Issue 10 (deadlines): a category's code, filing and closing conditions, time limit and public flag.
+
+const LIMIT_UNITS = ['working_hours', 'working_days', 'hours', 'days'] as const
+type LimitUnitName = (typeof LIMIT_UNITS)[number]
+
+function readLimit(limit: { value?: number; unit?: string } | null): CategoryDetailRow['limit'] {
+  if (limit === null) return null
+  const details: ErrorDetail[] = []
+  if ((limit.value === undefined) !== (limit.unit === undefined)) details.push({ field: limit.value === undefined ? 'limit.value' : 'limit.unit', reason: 'give both value and unit, or limit: null' })
+  if (limit.value === undefined && limit.unit === undefined) details.push({ field: 'limit', reason: 'give both value and unit, or limit: null' })
+  if (limit.value !== undefined && (!Number.isInteger(limit.value) || limit.value < 1 || limit.value > 10_000)) details.push({ field: 'limit.value', reason: 'must be a whole number from 1 to 10000' })
+  if (limit.unit !== undefined && !(LIMIT_UNITS as readonly string[]).includes(limit.unit)) details.push({ field: 'limit.unit', reason: `must be one of ${LIMIT_UNITS.join(', ')}` })
+  if (details.length) throw new DomainError('invalid_limit', `Invalid time limit: ${details.map((d) => `${d.field} ${d.reason}`).join('; ')}`, details)
+  return { value: limit.value!, unit: limit.unit as LimitUnitName }
+}
+
+const optionalText = (value: string | null | undefined, current: string | null): string | null =>
+  value === undefined ? current : value === null || value.trim() === '' ? null : value.trim()
+
+export async function updateCategory(db: Db, id: number, input: PatchCategoryBody): Promise<CategoryDetailRow> {
+  const limit = input.limit === undefined ? undefined : readLimit(input.limit)
+  const code = input.code === undefined ? undefined : input.code === null || input.code.trim() === '' ? null : input.code.trim()
+  if (code !== undefined && code !== null && !/^[A-Za-z0-9._-]{1,32}$/.test(code)) {
+    throw new DomainError('invalid_code', `A category code has 1 to 32 letters, digits, ".", "_" or "-"`, [{ field: 'code', reason: 'must match [A-Za-z0-9._-]{1,32}' }])
+  }
+  return db.transaction().execute(async (tx) => {
+    const current = (await listCategoryDetails(tx, id, { forUpdate: true }))[0]
+    if (!current) throw notFound(`Category ${id}`)
+    if (current.version !== input.version) {
+      throw new DomainError('version_conflict', `The category was changed by someone else: you sent version ${input.version}, it is now at ${current.version}`, {
+        current_version: current.version,
+        current,
+      })
+    }
+    if (code) {
+      const other = await tx.selectFrom('category').select('id').where(sql<boolean>`code = ${code} AND id <> ${id}`).executeTakeFirst()
+      if (other) throw new DomainError('duplicate_category', `Category ${other.id} already has the code ${code}`, [{ field: 'code', reason: 'already used' }])
+    }
+    await updateCategoryDetail(tx, id, {
+      code: code === undefined ? current.code : code,
+      filing_condition: optionalText(input.filing_condition, current.filing_condition),
+      closing_condition: optionalText(input.closing_condition, current.closing_condition),
+      limit: limit === undefined ? current.limit : limit,
+      public: input.public ?? current.public,
+    })
+    return (await listCategoryDetails(tx, id))[0]!
   })
 }

@@ -101,6 +101,10 @@ export const errorStatus = {
   shutting_down: 503,
   // 507: the server cannot take the request now; the caller may retry later.
   insufficient_storage: 507,
+  // deadlines (issue 10): the working calendar and the categories' time limits.
+  invalid_periods: 400,
+  invalid_day: 400,
+  invalid_limit: 400,
 } as const satisfies Record<string, number>
 
 export type ErrorCode = keyof typeof errorStatus
