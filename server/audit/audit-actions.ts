@@ -161,6 +161,13 @@ export const routeAudits: Record<string, RouteAudit> = {
   },
 
   'GET /api/audit/export': { action: 'audit.export', keepAfter: false },
+
+  // notify (issue 10): channels, a dead message retried, an inbox message read.
+  'POST /api/notify/channels': { action: 'notify_channel.create', fromAnswer: named('notify_channel') },
+  'PATCH /api/notify/channels/:id': { action: 'notify_channel.update', objectType: 'notify_channel' },
+  'DELETE /api/notify/channels/:id': { action: 'notify_channel.delete', objectType: 'notify_channel' },
+  'POST /api/outbox/:id/retry': { action: 'outbox.retry', objectType: 'outbox' },
+  'POST /api/inbox/:id/read': { action: 'inbox.read', objectType: 'inbox_message', keepAfter: false },
 }
 
 /** The GET routes recorded (exports of personal data and of the trail itself). */

@@ -56,6 +56,8 @@ export const errorStatus = {
   already_ended: 409,
   job_failed: 409,
   job_running: 409,
+  // notify (issue 10): a message that is not dead is not retried by hand.
+  outbox_not_dead: 409,
   // 413, 414, 415: the body as a whole is refused before it is read.
   payload_too_large: 413,
   uri_too_long: 414,

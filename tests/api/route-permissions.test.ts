@@ -26,6 +26,7 @@ const publicRoutes = new Set([
 /** Routes any signed-in person may use on themselves. */
 const sessionRoutes = new Set([
   'GET /api/session', 'DELETE /api/session', 'PUT /api/session/password', 'POST /api/session/totp', 'POST /api/session/totp/confirm',
+  'GET /api/inbox', 'POST /api/inbox/{id}/read',
 ])
 
 interface Operation {
