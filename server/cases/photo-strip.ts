@@ -38,7 +38,6 @@ export function stripJpeg(bytes: Buffer): Buffer {
     }
     if (marker === 0xd9) {
       parts.push(bytes.subarray(offset, offset + 2))
-      offset += 2
       break
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
@@ -53,7 +52,6 @@ export function stripJpeg(bytes: Buffer): Buffer {
     if (marker === 0xda) {
       // Start of scan: the entropy-coded data follows; keep everything from here to the end.
       parts.push(bytes.subarray(offset))
-      offset = bytes.length
       break
     }
     const metadata = (marker >= 0xe1 && marker <= 0xef) || marker === 0xfe
