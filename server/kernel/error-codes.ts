@@ -56,6 +56,8 @@ export const errorStatus = {
   already_ended: 409,
   job_failed: 409,
   job_running: 409,
+  // notify (issue 10): a message that is not dead is not retried by hand.
+  outbox_not_dead: 409,
   // 413, 414, 415: the body as a whole is refused before it is read.
   payload_too_large: 413,
   uri_too_long: 414,
@@ -88,6 +90,14 @@ export const errorStatus = {
   totp_not_enrolled: 409,
   totp_already_enabled: 409,
   account_locked: 423,
+  // cases helper (issue 10, docs/cases.md): intake, workflow and photos.
+  outside_jurisdiction: 422,
+  unknown_case_category: 422,
+  invalid_duplicate: 422,
+  no_assignee: 422,
+  photo_required: 422,
+  invalid_transition: 409,
+  photo_window_closed: 409,
   // 429: this address or login sent too many requests for now (server/http/rate-limits.ts); Retry-After says when to try again.
   rate_limited: 429,
   // 500: our fault; the message says nothing about internals.
