@@ -302,4 +302,34 @@ describe('the closed loop of a case (cases)', () => {
     expect(map.features.map((f: { id: number }) => f.id)).not.toContain(citizen.id)
     expect(map.features.every((f: { properties: { urgency: string } }) => f.properties.urgency === 'none')).toBe(true)
   })
+
+  it('takes a citizen\'s photos within the hour, three at most, and shows a voided report\'s public reason but not the internal note', async () => {
+    const report = await t.app.inject({
+      method: 'POST', url: '/api/public/cases', headers: anonymous,
+      payload: { signboard_code: frontage.code, category_id: categoryId, description: '没有定位的反映' },
+    })
+    expect(report.statusCode, report.body).toBe(201)
+    const { token, number } = report.json()
+    const upload = () =>
+      t.app.inject({ method: 'POST', url: `/api/public/cases/${token}/photos`, headers: { ...anonymous, 'content-type': 'image/jpeg' }, payload: jpegWithGps() })
+    for (let i = 0; i < 3; i++) expect((await upload()).statusCode).toBe(201)
+    const fourth = await upload()
+    expect(fourth.statusCode).toBe(409)
+    expect(fourth.json().error.code).toBe('photo_window_closed')
+
+    const id = Number((await sql<{ id: number }>`SELECT id FROM case_file WHERE number = ${number}`.execute(t.handle.db)).rows[0]!.id)
+    const view = (await t.app.inject({ method: 'GET', url: `/api/cases/${id}`, headers: auth.dispatcher })).json()
+    expect(view.flags).toContain('location_from_signboard')
+    expect(view.photos).toHaveLength(3)
+    const voided = await act(id, { version: view.version, action: 'void', reason: '不属于受理范围', note: '内部：重复来电' }, auth.dispatcher)
+    expect(voided.statusCode, voided.body).toBe(200)
+    expect(voided.json().state).toBe('voided')
+    const follow = (await t.app.inject({ method: 'GET', url: `/api/public/cases/${token}`, headers: anonymous })).json()
+    expect(follow.events.map((e: { action: string; public_note: string }) => [e.action, e.public_note])).toEqual([
+      ['reported', '已受理'],
+      ['voided', '不予立案：不属于受理范围'],
+    ])
+    expect(JSON.stringify(follow)).not.toContain('重复来电')
+    expect(follow.can_rate).toBe(false)
+  })
 })
