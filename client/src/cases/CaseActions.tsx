@@ -10,7 +10,7 @@ const IMMEDIATE = new Set(['file', 'accept', 'approve_park', 'unpark', 'approve_
 /** Steps that need a reason (不予立案, 回退, 延期, 挂账, 返工, 驳回延期). */
 const NEEDS_REASON = new Set(['void', 'hand_back', 'request_extension', 'request_park', 'send_back', 'refuse_extension'])
 /** Steps that take photos: the handler's feedback (required), the verification (optional). */
-const PHOTO_PURPOSE: Record<string, 'feedback' | 'verification'> = { handle: 'feedback', close: 'verification', verify: 'verification' }
+const PHOTO_PURPOSE: Record<string, 'feedback' | 'verification'> = { handle: 'feedback', close: 'verification' }
 
 interface Props {
   value: Case
@@ -62,7 +62,7 @@ export function CaseActions({ value, onChanged, onError, compact = false }: Prop
       if (action === 'dispatch' && assignee) body.assignee_party_id = Number(assignee)
       if (action === 'request_extension') body.extension = { value: Number(extensionValue), unit: extensionUnit }
       if (action === 'evaluate') body.rating = Number(rating)
-      if (action === 'duplicate') body.duplicate_of = await duplicateId(duplicateOf)
+      if (action === 'mark_duplicate') body.duplicate_of = await duplicateId(duplicateOf)
       const purpose = PHOTO_PURPOSE[action]
       if (purpose) {
         if (action === 'handle' && files.length === 0) {
@@ -137,7 +137,7 @@ export function CaseActions({ value, onChanged, onError, compact = false }: Prop
               </span>
             </label>
           )}
-          {open === 'duplicate' && (
+          {open === 'mark_duplicate' && (
             <label>{t('caseDuplicateOf')}
               <input data-testid="case-form-duplicate" required value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)} />
             </label>

@@ -53,7 +53,7 @@ export function RoutingChain({ routing }: { routing: unknown }) {
     <ol className="case-chain" data-testid="case-chain">
       {chain.map((link, index) => {
         const holders = (['merchant', 'chief', 'department', 'fallback'] as const)
-          .map((duty) => [duty, link[duty] as { name?: string } | null | undefined] as const)
+          .map((duty) => [duty, ((link.holders as Record<string, unknown> | undefined) ?? link)[duty] as { name?: string } | null | undefined] as const)
           .filter(([, holder]) => holder?.name)
         return (
           <li key={`${link.zone?.id ?? index}`}>

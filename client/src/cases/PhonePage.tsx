@@ -78,7 +78,7 @@ function PhoneCard({ summary, expanded, onToggle, onChanged }: { summary: CaseSu
   }, [expanded, summary.id, summary.version])
   const urgency = summary.urgency ?? (summary.overdue ? 'overdue' : summary.due_at ? 'normal' : 'none')
   return (
-    <li className={`phone-card ${urgency}`} data-testid={`phone-case-${summary.number}`}>
+    <li className={`phone-card ${urgency}`} data-testid={`phone-case-${summary.number}`} data-expanded={expanded}>
       <button className="link" onClick={onToggle} data-testid="phone-case-toggle" style={{ width: '100%', textAlign: 'left' }}>
         <strong>{summary.number}</strong>{' '}
         <span className={`case-state state-${summary.state}`} data-testid="phone-case-state">{label(t, 'caseState', summary.state)}</span>{' '}
