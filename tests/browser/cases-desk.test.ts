@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { givenTheAppIsOpen, openDriver, thenSaveAScreenshot, whenIClickTheMapAt, whenIZoomTo, type Driver } from './driver.js'
+import { givenTheAppIsOpen, openDriver, thenSaveAScreenshot, whenIClickTheMapAt, whenIZoomTo } from './driver.js'
 import { aCategory, admin, chiefParty, openPhone, pointOnTheStreet, smallPng, type PhonePage } from './cases-fixtures.js'
 
 /**
@@ -13,7 +13,6 @@ afterEach(async () => {
   while (open.length) await open.pop()!.close()
 })
 
-const actionButton = (page: Driver['page'], text: string) => page.locator('[data-testid^="case-action-"]', { hasText: text }).first()
 
 describe('the dispatcher’s desk', () => {
   it('a hotline case: entered on the map, filed, dispatched; handled on the phone with a photo; verified, closed and listed 已结案', { timeout: 240_000 }, async () => {
@@ -63,9 +62,9 @@ describe('the dispatcher’s desk', () => {
     await expect.poll(() => desk.page.getByTestId('case-reporter-phone').textContent()).toBe('13912345678')
 
     // 立案, then 派遣 to the chief of 环城北路 (改派 when the owner is someone else).
-    await actionButton(desk.page, '立案').click()
+    await desk.page.getByTestId('case-action-file').click()
     await expect.poll(() => desk.page.getByTestId('case-state').textContent()).toBe('已立案')
-    await actionButton(desk.page, '派遣').click()
+    await desk.page.getByTestId('case-action-dispatch').click()
     await desk.page.getByTestId('case-form-assignee').selectOption(String(chief.id))
     await desk.page.getByTestId('case-form-submit').click()
     await expect.poll(() => desk.page.getByTestId('case-state').textContent()).toBe('已派遣')
@@ -83,7 +82,7 @@ describe('the dispatcher’s desk', () => {
     if ((await card.getAttribute('data-expanded')) !== 'true') await card.getByTestId('phone-case-toggle').click()
     await expect.poll(() => card.getByTestId('phone-map').isVisible()).toBe(true)
     // 处置完成 with a photo taken (a file here) and a note.
-    await card.locator('[data-testid^="case-action-"]', { hasText: '处置完成' }).click()
+    await card.getByTestId('case-action-handle').click()
     await card.getByTestId('case-form-photo').setInputFiles({ name: 'fixed.png', mimeType: 'image/png', buffer: smallPng() })
     await card.getByTestId('case-form-note').fill('已清理完毕')
     await card.getByTestId('case-form-submit').click()
@@ -98,7 +97,7 @@ describe('the dispatcher’s desk', () => {
     expect(await desk.page.getByTestId('case-timeline').textContent()).toContain('已清理完毕')
     // The thumbnail is a real image served to the desk.
     await expect.poll(() => desk.page.getByTestId('case-photo').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(4)
-    await actionButton(desk.page, '核查结案').click()
+    await desk.page.getByTestId('case-action-close').click()
     await desk.page.getByTestId('case-form-note').fill('现场核查合格')
     await desk.page.getByTestId('case-form-submit').click()
     await expect.poll(() => desk.page.getByTestId('case-state').textContent()).toBe('已结案')

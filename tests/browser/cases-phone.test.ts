@@ -55,9 +55,9 @@ describe('the handler’s phone page', () => {
     // 接收, then 申请延期 with a reason and an amount: the state stays 已接收, the timeline says so.
     if ((await one.getAttribute('data-expanded')) !== 'true') await one.getByTestId('phone-case-toggle').click()
     await expect.poll(() => one.getByTestId('phone-map').isVisible()).toBe(true)
-    await one.locator('[data-testid^="case-action-"]', { hasText: '接收' }).click()
+    await one.getByTestId('case-action-accept').click()
     await expect.poll(() => one.getByTestId('phone-case-state').textContent()).toBe('已接收')
-    await one.locator('[data-testid^="case-action-"]', { hasText: '申请延期' }).click()
+    await one.getByTestId('case-action-request_extension').click()
     await one.getByTestId('case-form-reason').fill('需等待配件')
     await one.getByTestId('case-form-extension-value').fill('2')
     await one.getByTestId('case-form-extension-unit').selectOption('working_days')
@@ -70,7 +70,7 @@ describe('the handler’s phone page', () => {
 
     // 回退 with a reason: the case goes back to the dispatcher (已立案) and leaves the chief's list.
     if ((await two.getAttribute('data-expanded')) !== 'true') await two.getByTestId('phone-case-toggle').click()
-    await two.locator('[data-testid^="case-action-"]', { hasText: '回退' }).click()
+    await two.getByTestId('case-action-hand_back').click()
     await two.getByTestId('case-form-reason').fill('不属于本路段')
     await two.getByTestId('case-form-submit').click()
     await expect.poll(() => page.getByTestId(`phone-case-${second.number}`).count()).toBe(0)
