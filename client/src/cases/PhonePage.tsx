@@ -22,7 +22,7 @@ export function phoneOrder(a: Pick<CaseSummary, 'due_at' | 'overdue' | 'id'>, b:
 
 /**
  * The handler's phone page (`/#/m`): a chief's, a department handler's or a grid worker's open
- * cases (the server's `mine`: assigned to their party, or handled in their grid for a verifier),
+ * cases (the server's `mine`: assigned to their party; for a verifier also the handled cases in their scope),
  * overdue first and then by due time, each with a small map and the steps the server lists.
  */
 export function PhonePage() {
@@ -31,18 +31,22 @@ export function PhonePage() {
   const [list, setList] = useState<CaseSummary[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [open, setOpen] = useState<number | null>(null)
+  const verifies = session.can('cases.verify')
 
   const load = useCallback(async () => {
     try {
       const page = await cases.list({ mine: true, limit: 100 })
-      const sorted = page.cases.filter((c) => OPEN.has(c.state)).sort(phoneOrder)
+      // A verifier (a grid worker) also checks the handled cases of their grid: the list is scoped by the server.
+      const toVerify = verifies ? (await cases.list({ state: 'handled', limit: 100 })).cases : []
+      const byId = new Map([...page.cases, ...toVerify].map((c) => [c.id, c]))
+      const sorted = [...byId.values()].filter((c) => OPEN.has(c.state)).sort(phoneOrder)
       setList(sorted)
       setOpen((current) => current ?? sorted[0]?.id ?? null)
       setError(null)
     } catch (e) {
       setError(describeError(e))
     }
-  }, [])
+  }, [verifies])
   useEffect(() => void load(), [load])
 
   return (
