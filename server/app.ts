@@ -31,6 +31,7 @@ import policyRoutes from './auth/policy.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
 import { installAuditTrail } from './audit/audit-hook.js'
 import auditRoutes from './audit/audit.routes.js'
+import casesRoutes from './cases/cases.routes.js'
 import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
 import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
@@ -134,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api' })
+  await app.register(casesRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
 
   // Liveness: the process is up and serving. It does not touch the database, so a supervisor

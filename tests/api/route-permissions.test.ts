@@ -21,6 +21,7 @@ const publicRoutes = new Set([
   'GET /api/ready',
   'GET /api/public/resolve',
   'GET /r/{code}',
+  'GET /api/public/categories', 'POST /api/public/cases', 'GET /api/public/cases/{token}', 'POST /api/public/cases/{token}/photos', 'GET /api/public/cases/{token}/photos/{photo}', 'POST /api/public/cases/{token}/rating',
 ])
 
 /** Routes any signed-in person may use on themselves. */
