@@ -1,11 +1,11 @@
 import type { FeatureCollection, Point } from 'geojson'
 import { ApiError, query, request, sessionHeaders } from './client.js'
-import type { Crs } from './types.js'
+import type { ActionBody, CreateCaseBody, ListQuery, PreviewBody } from '../../../server/cases/cases.schemas.js'
 
 /**
- * The cases of issue 10 as the desk and the phone page use them: the shapes of the shared
- * contract (DESIGN.md §10, the `cases` routes). Written here from the contract while the
- * server's schemas are being built; replace with `import type … from server/cases/…` when they land.
+ * The cases of issue 10 as the desk and the phone page use them. The bodies and queries are the
+ * server's own schemas (types only, server/cases/cases.schemas.ts); the server describes its
+ * answers as open objects, so their shapes are written here from server/cases/cases.service.ts.
  */
 
 export type CaseState =
@@ -54,15 +54,17 @@ export interface CaseSummary {
   description: string
   location?: { lon: number; lat: number }
   address?: string | null
-  owner?: { party_id: number | null; name: string | null } | null
+  owner_party?: { id: number; name: string } | null
+  department?: { id: number; name: string } | null
   assignee?: { id: number; name: string } | null
   flags?: string[]
   due_at: string | null
   warn_at?: string | null
   overdue?: boolean
   urgency?: Urgency
+  escalation_level?: number
   created_at?: string
-  version?: number
+  updated_at?: string
 }
 
 export interface Case {
@@ -102,49 +104,18 @@ export interface Case {
   actions: string[]
 }
 
-export interface CaseFilters {
-  state?: string
-  category_id?: number | string
-  zone?: string
-  department_id?: number | string
-  assignee_party_id?: number | string
-  overdue?: boolean
-  mine?: boolean
-  q?: string
-  before?: string | number
-  limit?: number
-}
+export type CaseFilters = ListQuery
 
-export interface CaseActionBody {
-  action: string
-  version: number
-  note?: string
-  public_note?: string
-  reason?: string
-  assignee_party_id?: number
-  extension?: CaseLimit
-  duplicate_of?: number
-  photo_ids?: number[]
-  rating?: number
-}
+export type CaseActionBody = ActionBody
 
-export interface CaseIntake {
-  channel: 'hotline' | 'patrol' | 'app'
-  category_id: number
-  description: string
-  location: { lon: number; lat: number; crs?: Crs }
-  accuracy_m?: number
-  address?: string
-  reporter_name?: string
-  reporter_phone?: string
-  external_id?: string
-}
+export type CaseIntake = CreateCaseBody
 
 export interface CasePreview {
   routing: unknown
   flags: string[]
-  owner: Case['owner']
-  department: Case['department']
+  /** The owner as routing chose it; its name is in the chain (routing.chain[].holders). */
+  owner: { party_id: number; duty: string; zone: { id: number; code: string; name: string; kind: string } } | null
+  department: { id: number; name: string; phone?: string | null } | null
   duplicates: { id: number; number: string; state: CaseState; distance_m: number; created_at: string }[]
 }
 
@@ -179,14 +150,14 @@ async function upload<T>(path: string, file: Blob): Promise<T> {
 
 export const cases = {
   list: (filters: CaseFilters) =>
-    request<{ cases: CaseSummary[]; next_before: string | number | null }>('GET', `/api/cases${query({
+    request<{ cases: CaseSummary[]; next_before: number | null }>('GET', `/api/cases${query({
       ...filters, overdue: filters.overdue ? 'true' : undefined, mine: filters.mine ? 'true' : undefined,
     } as Record<string, string | number | undefined>)}`),
   map: (bbox: number[]) => request<FeatureCollection<Point, CaseMapProperties>>('GET', `/api/cases/map${query({ bbox: bbox.map((n) => n.toFixed(6)).join(',') })}`),
   get: (id: number) => request<Case>('GET', `/api/cases/${id}`),
   reporter: (id: number) => request<{ name: string | null; phone: string | null }>('GET', `/api/cases/${id}/reporter`),
   act: (id: number, body: CaseActionBody) => request<Case>('POST', `/api/cases/${id}/actions`, body),
-  preview: (body: { category_id: number; location: CaseIntake['location']; accuracy_m?: number }) => request<CasePreview>('POST', '/api/cases/preview', body),
+  preview: (body: PreviewBody) => request<CasePreview>('POST', '/api/cases/preview', body),
   create: (body: CaseIntake) => request<Case>('POST', '/api/cases', body),
   uploadPhoto: (id: number, purpose: CasePhoto['purpose'], file: Blob) =>
     upload<{ id: number; byte_size: number; sha256: string }>(`/api/cases/${id}/photos?purpose=${purpose}`, file),

@@ -55,7 +55,7 @@ export function CaseActions({ value, onChanged, onError, compact = false }: Prop
   const run = async (action: string) => {
     setBusy(true)
     try {
-      const body: CaseActionBody = { action, version: value.version }
+      const body: CaseActionBody = { action: action as CaseActionBody['action'], version: value.version }
       if (note.trim()) body.note = note.trim()
       if (publicNote.trim()) body.public_note = publicNote.trim()
       if (NEEDS_REASON.has(action)) body.reason = reason.trim()

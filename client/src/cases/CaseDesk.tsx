@@ -13,6 +13,11 @@ import './cases.css'
 
 const PAGE = 30
 
+const byDue = (a: CaseSummary, b: CaseSummary) => {
+  const due = (c: CaseSummary) => (c.due_at ? new Date(c.due_at).getTime() : Number.POSITIVE_INFINITY)
+  return due(a) - due(b) || b.id - a.id
+}
+
 function urgencyOf(c: CaseSummary): keyof typeof URGENCY_COLOURS {
   if (c.urgency) return c.urgency
   if (!c.due_at) return 'none'
@@ -31,7 +36,7 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
   const [tab, setTab] = useState<'list' | 'intake'>('list')
   const [filters, setFilters] = useState<CaseFilters>({})
   const [list, setList] = useState<CaseSummary[]>([])
-  const [nextBefore, setNextBefore] = useState<string | number | null>(null)
+  const [nextBefore, setNextBefore] = useState<number | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [selected, setSelected] = useState<number | null>(null)
   const [categories, setCategories] = useState<{ id: number; name: string }[]>([])
@@ -56,7 +61,8 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
   const load = useCallback(async (more: boolean) => {
     try {
       const page = await cases.list({ ...filters, limit: PAGE, before: more ? nextBefore ?? undefined : undefined })
-      setList((current) => (more ? [...current, ...page.cases] : page.cases))
+      // The server pages newest first; the desk shows what it has by due time (none last), then newest.
+      setList((current) => [...(more ? [...current, ...page.cases] : page.cases)].sort(byDue))
       setNextBefore(page.next_before)
       setError(null)
     } catch (e) {
@@ -102,11 +108,11 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
                 <option value="">{t('caseFilterState')}：{t('caseAny')}</option>
                 {CASE_STATES.map((s) => <option key={s} value={s}>{label(t, 'caseState', s)}</option>)}
               </select>
-              <select data-testid="filter-category" value={filters.category_id ?? ''} onChange={(e) => set({ category_id: e.target.value || undefined })} title={t('caseFilterCategory')}>
+              <select data-testid="filter-category" value={filters.category_id ?? ''} onChange={(e) => set({ category_id: e.target.value ? Number(e.target.value) : undefined })} title={t('caseFilterCategory')}>
                 <option value="">{t('caseFilterCategory')}：{t('caseAny')}</option>
                 {categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
               </select>
-              <select data-testid="filter-department" value={filters.department_id ?? ''} onChange={(e) => set({ department_id: e.target.value || undefined })} title={t('caseFilterDepartment')}>
+              <select data-testid="filter-department" value={filters.department_id ?? ''} onChange={(e) => set({ department_id: e.target.value ? Number(e.target.value) : undefined })} title={t('caseFilterDepartment')}>
                 <option value="">{t('caseFilterDepartment')}：{t('caseAny')}</option>
                 {departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
               </select>

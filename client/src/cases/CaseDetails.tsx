@@ -44,6 +44,19 @@ interface ChainLink {
   [duty: string]: unknown
 }
 
+/** The owner's name from the stored chain: the holder of the owner's duty on the owner's zone. */
+export function ownerNameOf(routing: unknown, owner: { party_id?: number | null; duty?: string | null; zone?: { id: number } | null; name?: string | null } | null): string | null {
+  if (!owner) return null
+  if (owner.name) return owner.name
+  const chain = (routing as { chain?: ChainLink[] } | null)?.chain ?? []
+  for (const link of chain) {
+    const holders = (link.holders as Record<string, { id?: number; name?: string } | null> | undefined) ?? {}
+    const holder = owner.duty ? holders[owner.duty] : null
+    if (holder?.name && (link.zone?.id === owner.zone?.id || holder.id === owner.party_id)) return holder.name
+  }
+  return null
+}
+
 /** The routing chain stored at intake: each zone, most specific first, with who held it then. */
 export function RoutingChain({ routing }: { routing: unknown }) {
   const { t } = useI18n()

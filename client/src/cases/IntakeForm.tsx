@@ -7,7 +7,7 @@ import { parseCoordinates } from '../components/parse-coordinates.js'
 import { searchZones } from '../dispatch/use-dispatcher.js'
 import { useI18n } from '../i18n/i18n.js'
 import type { MapController } from '../map/MapController.js'
-import { CaseFlags, RoutingChain } from './CaseDetails.js'
+import { CaseFlags, ownerNameOf, RoutingChain } from './CaseDetails.js'
 import { label } from './labels.js'
 
 interface Props {
@@ -191,7 +191,7 @@ export function IntakeForm({ controller, categories, onCreated, onOpenCase }: Pr
       </div>
       {preview && (
         <div className="case-preview panel" data-testid="intake-result">
-          <div><span className="muted">{t('caseOwner')}</span> <strong data-testid="intake-owner">{preview.owner?.name ?? '—'}</strong>
+          <div><span className="muted">{t('caseOwner')}</span> <strong data-testid="intake-owner">{ownerNameOf(preview.routing, preview.owner) ?? '—'}</strong>
             {preview.owner?.duty && <span className="muted small"> {label(t, 'duty', preview.owner.duty)}</span>}
           </div>
           <div><span className="muted">{t('caseDepartment')}</span> <span data-testid="intake-department">{preview.department?.name ?? '—'}</span></div>

@@ -79,7 +79,7 @@ function PhoneCard({ summary, expanded, onToggle, onChanged }: { summary: CaseSu
   useEffect(() => {
     if (!expanded) return
     cases.get(summary.id).then(setValue, (e: unknown) => setError(describeError(e)))
-  }, [expanded, summary.id, summary.version])
+  }, [expanded, summary.id, summary.updated_at])
   const urgency = summary.urgency ?? (summary.overdue ? 'overdue' : summary.due_at ? 'normal' : 'none')
   return (
     <li className={`phone-card ${urgency}`} data-testid={`phone-case-${summary.number}`} data-expanded={expanded}>
