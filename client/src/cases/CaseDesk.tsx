@@ -38,7 +38,13 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
   const [list, setList] = useState<CaseSummary[]>([])
   const [nextBefore, setNextBefore] = useState<number | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [selected, setSelected] = useState<number | null>(null)
+  const [selected, setSelectedId] = useState<number | null>(null)
+  // Opening a case (again) or 刷新 reads it afresh.
+  const [reads, setReads] = useState(0)
+  const setSelected = (id: number | null) => {
+    setSelectedId(id)
+    setReads((n) => n + 1)
+  }
   const [categories, setCategories] = useState<{ id: number; name: string }[]>([])
   const [departments, setDepartments] = useState<Party[]>([])
   const layer = useRef<ReturnType<typeof attachCaseLayer> | null>(null)
@@ -120,7 +126,10 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
               <input data-testid="filter-q" placeholder={t('caseFilterSearch')} defaultValue={filters.q ?? ''} onKeyDown={(e) => e.key === 'Enter' && set({ q: e.currentTarget.value.trim() || undefined })} />
               <label><input type="checkbox" data-testid="filter-overdue" checked={filters.overdue ?? false} onChange={(e) => set({ overdue: e.target.checked || undefined })} />{t('caseFilterOverdue')}</label>
               <label><input type="checkbox" data-testid="filter-mine" checked={filters.mine ?? false} onChange={(e) => set({ mine: e.target.checked || undefined })} />{t('caseFilterMine')}</label>
-              <button data-testid="case-refresh" onClick={() => void load(false)}>{t('caseRefresh')}</button>
+              <button data-testid="case-refresh" onClick={() => {
+                void load(false)
+                setReads((n) => n + 1)
+              }}>{t('caseRefresh')}</button>
             </div>
             {error && <p className="error" data-testid="case-list-error">{error}</p>}
             <ul className="case-list" data-testid="case-list">
@@ -145,6 +154,7 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
       {selected !== null && (
         <CasePanel
           id={selected}
+          reads={reads}
           onClose={() => setSelected(null)}
           onChanged={changed}
           onLocate={(value) => {

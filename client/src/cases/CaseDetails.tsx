@@ -3,6 +3,7 @@ import { describeError } from '../api/client.js'
 import { casePhotoUrl, cases, type Case } from '../api/cases.js'
 import { useI18n } from '../i18n/i18n.js'
 import { useSession } from '../session/session.js'
+import { maskPhone } from '../../../server/kernel/phone-mask.js'
 import { durationText, label, officeTime } from './labels.js'
 import { useOfficeCalendar } from './use-office-calendar.js'
 import { workingTimeBetween } from './working-time.js'
@@ -115,7 +116,11 @@ export function CaseTimeline({ value }: { value: Case }) {
   )
 }
 
-/** The reporter: the phone masked as the server sends it; 查看号码 (audited) for those with cases.contact. */
+/**
+ * The reporter: the phone masked — the server masks it for those without cases.contact, and the
+ * desk masks it too for those with it until they press 查看号码, which asks
+ * GET /api/cases/:id/reporter, the unmasking the audit records.
+ */
 export function CaseReporter({ value }: { value: Case }) {
   const { t } = useI18n()
   const { can } = useSession()
@@ -123,7 +128,7 @@ export function CaseReporter({ value }: { value: Case }) {
   const [error, setError] = useState<string | null>(null)
   useEffect(() => setShown(null), [value.id])
   if (!value.reporter.name && !value.reporter.phone) return null
-  const reporter = shown ?? value.reporter
+  const reporter = shown ?? { name: value.reporter.name, phone: value.reporter.phone && !value.reporter.phone.includes('*') ? maskPhone(value.reporter.phone) : value.reporter.phone }
   return (
     <>
       <span className="muted">{t('caseReporter')}</span>

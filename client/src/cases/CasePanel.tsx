@@ -8,6 +8,8 @@ import { label } from './labels.js'
 
 interface Props {
   id: number
+  /** Changes when the desk wants the case read again (opened again, 刷新). */
+  reads?: number
   onClose(): void
   /** After a step: the list and the map layer refresh. */
   onChanged(next: Case): void
@@ -15,7 +17,7 @@ interface Props {
 }
 
 /** One case on the desk: what, where, whose, the clock, the timeline and the steps the server allows now. */
-export function CasePanel({ id, onClose, onChanged, onLocate }: Props) {
+export function CasePanel({ id, reads = 0, onClose, onChanged, onLocate }: Props) {
   const { t } = useI18n()
   const [value, setValue] = useState<Case | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -30,8 +32,8 @@ export function CasePanel({ id, onClose, onChanged, onLocate }: Props) {
   useEffect(() => {
     setValue(null)
     setNotice(null)
-    load()
-  }, [load])
+  }, [id])
+  useEffect(() => load(), [load, reads])
   useEffect(() => {
     if (value) onLocate(value)
     // Only when another case opens, not after each step.
