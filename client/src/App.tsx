@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ZoneFeature } from './api/types.js'
 import { createStore, initialState, StoreContext, useStoreField } from './app/store.js'
 import { useMap } from './app/use-map.js'
@@ -23,6 +23,7 @@ import { ImportDialog } from './components/ImportDialog.js'
 import { AuditToast } from './components/AuditToast.js'
 import { ShopForm } from './components/ShopForm.js'
 import { ShopListDialog } from './components/ShopListDialog.js'
+import { CaseDesk } from './cases/CaseDesk.js'
 
 /**
  * The page: the store (app/store.ts) holds the state, the hooks do the work — the map
@@ -37,6 +38,7 @@ export function App() {
   const { can } = useSession()
   const trustViews = useTrustViews()
   const store = useMemo(() => createStore(initialState()), [])
+  const [casesOpen, setCasesOpen] = useState(false)
   const mapContainer = useRef<HTMLDivElement>(null)
 
   const notify = useCallback((text: string, tone: 'info' | 'error' = 'info') => store.set({ message: { text, tone } }), [store])
@@ -108,7 +110,10 @@ export function App() {
             onOpenFile={(file) => store.set({ droppedFile: file })}
             onOpenShopList={(file) => store.set({ shopListFile: file })}
             userMenu={<UserMenu views={trustViews.entries} />}
+            casesOpen={casesOpen}
+            onCases={() => setCasesOpen(!casesOpen)}
           />
+          {casesOpen && <CaseDesk controller={controller} onClose={() => setCasesOpen(false)} />}
           <div className="left-column">
             {can('resolve') && <DispatcherBar
               category={category}

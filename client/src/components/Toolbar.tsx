@@ -19,6 +19,9 @@ interface Props {
   onOpenShopList(file: File): void
   /** The user menu, at the toolbar's end. */
   userMenu: ReactNode
+  /** The case desk (issue 10): its 案件 button, for those with cases.read. */
+  casesOpen?: boolean
+  onCases?(): void
 }
 
 export function Toolbar(props: Props) {
@@ -64,6 +67,9 @@ export function Toolbar(props: Props) {
           <kbd>{MODE_SHORTCUTS[mode].toUpperCase()}</kbd>
         </button>
       ))}
+      {props.onCases && can('cases.read') && (
+        <button data-testid="cases-tool" className={props.casesOpen ? 'active' : ''} onClick={props.onCases}>{t('casesTool')}</button>
+      )}
       {!edits && <span className="chip muted" data-testid="read-only">{t('readOnly')}</span>}
       {edits && <>
         <span className="separator" />

@@ -1,6 +1,7 @@
 import { kindMessages } from '../kinds/zone-kinds.js'
 import type { MessageKey } from './zh.js'
 import { trustEn } from './trust-en.js'
+import { casesEn } from './cases-en.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -245,4 +246,5 @@ export const en: Record<MessageKey, string> = {
   'reason.strip_already_owned_by_neighbours': 'the strip is already owned by neighbours',
   'reason.unknown': 'This could not be done',
   ...trustEn,
+  ...casesEn,
 }

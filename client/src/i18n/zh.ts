@@ -1,5 +1,6 @@
 import { kindMessages } from '../kinds/zone-kinds.js'
 import { trustZh } from './trust-zh.js'
+import { casesZh } from './cases-zh.js'
 
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
@@ -245,6 +246,7 @@ export const zh = {
   'reason.strip_already_owned_by_neighbours': '三包区已被相邻商户占满',
   'reason.unknown': '无法完成此操作',
   ...trustZh,
+  ...casesZh,
 } as const
 
 export type MessageKey = keyof typeof zh

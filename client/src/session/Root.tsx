@@ -10,6 +10,8 @@ import { sessionOf, SessionContext } from './session.js'
 import { SignInPage } from './SignInPage.js'
 import { TotpEnrolment } from './TotpEnrolment.js'
 import { Workspace } from './TrustViews.js'
+import { PhonePage } from '../cases/PhonePage.js'
+import { useHash, wantsPhonePage } from '../cases/route.js'
 
 type Phase =
   | { name: 'loading' }
@@ -28,6 +30,7 @@ export function Root() {
   const [signIns, setSignIns] = useState(0)
   // A step the server requires before anything else: a new password, or a second factor set up.
   const [restricted, setRestricted] = useState<'password_change_required' | 'second_factor_required_setup' | null>(null)
+  useHash()
 
   useEffect(() => setRefusalText((error) => refusalText(error, i18n.t)), [i18n.t])
 
@@ -81,7 +84,8 @@ export function Root() {
         onCancel={() => void session?.signOut()}
       />
     )
-  } else if (phase.info.permissions.includes('zones.read')) content = <App key={signIns} />
+  } else if (wantsPhonePage(phase.info)) content = <PhonePage key={signIns} />
+  else if (phase.info.permissions.includes('zones.read')) content = <App key={signIns} />
   else content = <Workspace key={signIns} />
 
   return (
