@@ -21,6 +21,7 @@ const publicRoutes = new Set([
   'GET /api/ready',
   'GET /api/public/resolve',
   'GET /r/{code}',
+  'GET /r/{code}/report', 'GET /c/{token}',
 ])
 
 /** Routes any signed-in person may use on themselves. */
