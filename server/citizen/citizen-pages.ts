@@ -72,6 +72,7 @@ const BASE_STYLE = `
   textarea { min-height: 110px; resize: vertical; }
   .hint { color: #5f6368; font-size: 13px; margin: 4px 0 0; }
   .count { text-align: right; }
+  .url { word-break: break-all; user-select: all; }
   .error { color: #c8102e; font-size: 14px; margin: 6px 0 0; }
   .primary { display: block; width: 100%; box-sizing: border-box; margin: 12px 0 4px; padding: 13px; border: 0; border-radius: 8px; font-size: 17px; background: #0b4ea2; color: #fff; text-align: center; text-decoration: none; }
   .primary[disabled] { background: #8ea7c9; }
@@ -138,7 +139,7 @@ export const REPORT_PAGE_SCRIPT = `
     $('done-number').textContent = saved.number;
     var link = $('done-link');
     link.setAttribute('href', '/c/' + encodeURIComponent(saved.token));
-    link.textContent = location.origin + '/c/' + saved.token;
+    $('done-url').textContent = location.origin + '/c/' + saved.token;
     $('done-photo').textContent = saved.photoFailed ? '照片未能上传，您可以在跟踪页面查看办理进展。' : '';
     show($('done'), true); show($('report'), false);
   }
@@ -305,7 +306,8 @@ export function reportPageHtml(data: ReportPageData): string {
   <p>受理编号</p>
   <p class="number" id="done-number" data-testid="case-number"></p>
   <p class="hint">请保存下面的链接，凭它查看办理进展，结案后可以评价。</p>
-  <a class="primary" id="done-link" data-testid="follow-link" href="#"></a>
+  <a class="primary" id="done-link" data-testid="follow-link" href="#">查看办理进展</a>
+  <p class="hint url" id="done-url" data-testid="follow-url"></p>
   <p class="hint" id="done-photo"></p>
   <button type="button" class="secondary" id="again" data-testid="again">再反映一个问题</button>
 </section>
