@@ -32,6 +32,7 @@ import policyRoutes from './auth/policy.routes.js'
 import { installAuthentication } from './auth/authenticate.js'
 import { installAuditTrail } from './audit/audit-hook.js'
 import auditRoutes from './audit/audit.routes.js'
+import casesRoutes from './cases/cases.routes.js'
 import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
 import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
@@ -135,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(resolveRoutes, { prefix: '/api' })
   await app.register(coverageRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api' })
+  await app.register(casesRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
   await app.register(citizenRoutes)
 

@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.js'
 import { analyzeTables } from './db/analyze.js'
 import { loadDemoIfEmpty } from './transfer/demo.js'
 import { bootstrapAccounts, BootstrapError } from './auth/bootstrap.js'
+import { startScheduler } from './jobs/scheduler.js'
 
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url))
 
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
   const app = await buildApp({ db: handle.db, publicUrl: config.publicUrl, logger: { level: 'info' }, trustProxy: config.trustProxy })
   const stopAuditPurge = scheduleAuditPurge(handle.db, auditRetention, app.log)
   app.addHook('onClose', async () => stopAuditPurge())
+  // Background jobs (deadline sweep, outbox delivery) under job_lease leases; SCHEDULER=off: none.
+  const scheduler = startScheduler(handle.db, { log: app.log })
+  app.addHook('onClose', async () => scheduler.stop())
   if (existsSync(clientDir)) {
     await app.register(fastifyStatic, { root: clientDir, wildcard: false })
   } else {

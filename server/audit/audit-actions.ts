@@ -161,6 +161,15 @@ export const routeAudits: Record<string, RouteAudit> = {
   },
 
   'GET /api/audit/export': { action: 'audit.export', keepAfter: false },
+
+  // cases helper (issue 10): the case's own timeline (case_event) is its history; the trail names the case.
+  'POST /api/cases/preview': { action: 'case.preview', keepAfter: false },
+  'POST /api/cases': { action: 'case.create', keepAfter: false, fromAnswer: (answer) => ({ type: 'case', id: answer.id as number, code: answer.number as string }) },
+  'POST /api/cases/:id/actions': { action: 'case.action', objectType: 'case', keepAfter: false },
+  'POST /api/cases/:id/photos': { action: 'case.photo', objectType: 'case' },
+  'POST /api/public/cases': { action: 'case.public_create', keepAfter: false, fromAnswer: (answer) => ({ type: 'case', code: answer.number as string }) },
+  'POST /api/public/cases/:token/photos': { action: 'case.public_photo', keepAfter: false },
+  'POST /api/public/cases/:token/rating': { action: 'case.public_rating', keepAfter: false },
 }
 
 /** The GET routes recorded (exports of personal data and of the trail itself). */

@@ -81,6 +81,10 @@ interface DemoAccount {
   scopeCode?: string
   /** The chief's own zones: the current chief of this zone code. */
   chiefOf?: string
+  /** The account is this zone's current chief (its party), its grant's scope unchanged: "my cases". */
+  partyOf?: string
+  /** A party scope on the party of this name (a department's handler), and the account is that party. */
+  partyNamed?: string
 }
 
 /** One account per role, on the demo district (docs/demo.md; README lists them). */
@@ -89,7 +93,8 @@ export const demoAccounts: DemoAccount[] = [
   { login: 'planner.wulinmen', displayName: '武林门社区规划员（演示）', role: 'planner', scopeCode: '330105003001' },
   { login: 'dispatcher', displayName: '拱墅区调度员（演示）', role: 'dispatcher', scopeCode: '330105' },
   { login: 'chief', displayName: '街长（演示）', role: 'chief', chiefOf: '330105003J01' },
-  { login: 'gridworker', displayName: '天水社区网格员（演示）', role: 'grid_worker', scopeCode: '330105003002' },
+  { login: 'gridworker', displayName: '天水社区网格员（演示）', role: 'grid_worker', scopeCode: '330105003002', partyOf: '33010500300201' },
+  { login: 'handler', displayName: '天水中队处置人员（演示）', role: 'department_handler', partyNamed: '拱墅区城管执法局天水中队' },
   { login: 'leader', displayName: '区领导（演示）', role: 'leader' },
   { login: 'viewer', displayName: '只读用户（演示）', role: 'viewer' },
   { login: 'sysadmin', displayName: '系统管理员（演示）', role: 'system_admin' },
@@ -111,19 +116,26 @@ async function createDemoAccounts(db: Db): Promise<string[]> {
         if (!zone) continue
         grant.scopeZoneId = zone.id
       }
-      if (account.chiefOf) {
+      if (account.partyNamed) {
+        const party = await tx.selectFrom('party').select('id').where('name', '=', account.partyNamed).orderBy('id').executeTakeFirst()
+        if (!party) continue
+        partyId = party.id
+        grant.scopePartyId = partyId
+      }
+      const chiefCode = account.chiefOf ?? account.partyOf
+      if (chiefCode) {
         const holder = await tx
           .selectFrom('assignment')
           .innerJoin('zone', 'zone.id', 'assignment.zone_id')
           .select('assignment.party_id')
-          .where('zone.code', '=', account.chiefOf)
+          .where('zone.code', '=', chiefCode)
           .where('assignment.duty', '=', 'chief')
           .where('assignment.valid_from', '<=', sql<Date>`now()`)
           .where((eb) => eb.or([eb('assignment.valid_to', 'is', null), eb('assignment.valid_to', '>', sql<Date>`now()`)]))
           .executeTakeFirst()
         if (!holder) continue
         partyId = holder.party_id
-        grant.scopePartyId = partyId
+        if (account.chiefOf) grant.scopePartyId = partyId
       }
       const id = await createAccount(tx, { login: account.login, displayName: account.displayName, password: DEMO_PASSWORD, partyId, demo: true }, [])
       await addGrant(tx, id, grant)

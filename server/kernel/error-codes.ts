@@ -88,6 +88,14 @@ export const errorStatus = {
   totp_not_enrolled: 409,
   totp_already_enabled: 409,
   account_locked: 423,
+  // cases helper (issue 10, docs/cases.md): intake, workflow and photos.
+  outside_jurisdiction: 422,
+  unknown_case_category: 422,
+  invalid_duplicate: 422,
+  no_assignee: 422,
+  photo_required: 422,
+  invalid_transition: 409,
+  photo_window_closed: 409,
   // 429: this address or login sent too many requests for now (server/http/rate-limits.ts); Retry-After says when to try again.
   rate_limited: 429,
   // 500: our fault; the message says nothing about internals.
