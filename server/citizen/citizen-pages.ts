@@ -55,7 +55,8 @@ export const ACTION_LABELS: Record<string, string> = {
 const BEIJING_OFFSET_MS = 8 * 3600 * 1000
 
 /** `2026-12-02 14:08` in Beijing time (UTC+8, no daylight saving). */
-export function beijingTime(at: Date | string): string {
+export function beijingTime(at: Date | string | null): string {
+  if (at == null) return ''
   const date = typeof at === 'string' ? new Date(at) : at
   return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
 }
@@ -221,8 +222,10 @@ export const REPORT_PAGE_SCRIPT = `
   function serverMessage(status, answer) {
     var error = answer && answer.error;
     var code = error && error.code;
-    var field = error && error.details && (error.details.field || error.details.path);
-    if (typeof field === 'string') field = field.replace(/^\\/?(body\\/)?/, '').split('/')[0];
+    var details = error && error.details, field = null;
+    if (Array.isArray(details) && details[0]) field = details[0].field;
+    else if (details && typeof details === 'object') field = details.field;
+    if (typeof field === 'string') field = field.replace(/^\\/?(body\\/)?/, '').split(/[./\\[]/)[0];
     if (status === 429 || code === 'rate_limited') return '提交太频繁，请稍后再试。';
     if (status === 413) return '照片太大，请换一张。';
     if (status === 503) return '系统暂时无法受理，请稍后再试或拨打 12345。';
@@ -354,11 +357,13 @@ export interface FollowPageData {
   number: string
   state: string
   category: string
-  createdAt: Date | string
+  createdAt: Date | string | null
   address: string | null
   rating: number | null
   ratingComment: string | null
-  events: { at: Date | string; action: string; publicNote: string | null }[]
+  /** Closed and not yet rated: the page offers the stars. */
+  canRate: boolean
+  events: { at: Date | string | null; action: string; publicNote: string | null }[]
   photoIds: number[]
 }
 
@@ -381,7 +386,7 @@ export function followPageHtml(data: FollowPageData): string {
     rating = `<section data-testid="rated"><h2>您的评价</h2><p class="rated" aria-label="${data.rating} 星">${'★'.repeat(data.rating)}${'☆'.repeat(5 - data.rating)}</p>${
       data.ratingComment ? `<p class="note">${escapeHtml(data.ratingComment)}</p>` : ''
     }<p class="hint">感谢您的评价。</p></section>`
-  } else if (data.state === 'closed') {
+  } else if (data.canRate) {
     rating = `<form id="rating" data-testid="rating-form" novalidate><section><h2>请为办理结果评价</h2>
 <div class="stars" role="radiogroup" aria-label="评分">${[1, 2, 3, 4, 5]
       .map((n) => `<label for="star-${n}" title="${n} 星">★<input type="radio" name="rating" id="star-${n}" value="${n}" data-testid="star-${n}"></label>`)

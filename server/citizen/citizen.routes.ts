@@ -7,52 +7,38 @@ import { findSignboardZone } from '../signboards/signboard-data.js'
 import { zoneAnchor } from '../signboards/signboards.repository.js'
 import { MobileParams, MobilePage, MobileQuery } from '../signboards/signboards.schemas.js'
 import type { DbOrTx } from '../db/database.js'
+import { caseIdByToken, publicCaseView } from '../cases/cases.service.js'
 import { followPageHtml, NOT_FOUND_FOLLOW_PAGE, NOT_FOUND_REPORT_PAGE, reportPageHtml, type FollowPageData } from './citizen-pages.js'
 
 const tags = ['citizen']
 const html = 'text/html; charset=utf-8'
 
-/** The follow-up link's secret: anything else is answered like an unknown one (404), never 400. */
+/** The follow-up link's token (what a token looks like is checked by caseIdByToken: anything else is 404). */
 const FollowParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) })
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,128}$/
-
-interface CaseRow {
-  id: number
-  number: string
-  state: string
-  category: string
-  created_at: Date | string
-  address: string | null
-  rating: number | null
-  rating_comment: string | null
-}
 
 /**
- * What the follow-up page shows of a case, by its public token: the same rule as the public API
- * (`GET /api/public/cases/:token`): the events and photos marked public, never the reporter, an
- * internal note or a party's phone.
+ * What the follow-up page shows of a case, by its public token: exactly what the public API
+ * answers (`GET /api/public/cases/:token`, server/cases `publicCaseView`: the events and photos
+ * marked public, never the reporter, an internal note or a party's phone), and the citizen's own
+ * rating comment. An unknown or malformed token is null.
  */
 export async function publicCaseByToken(db: DbOrTx, token: string): Promise<FollowPageData | null> {
-  const found = await sql<CaseRow>`
-    SELECT c.id, c.number, c.state, cat.name AS category, c.created_at, c.address, c.rating, c.rating_comment
-    FROM case_file c JOIN category cat ON cat.id = c.category_id
-    WHERE c.public_token = ${token}`.execute(db)
-  const row = found.rows[0]
-  if (!row) return null
-  const events = await sql<{ at: Date | string; action: string; public_note: string | null }>`
-    SELECT at, action, public_note FROM case_event WHERE case_id = ${row.id} AND public ORDER BY at, id`.execute(db)
-  const photos = await sql<{ id: number }>`SELECT id FROM case_photo WHERE case_id = ${row.id} AND public ORDER BY id`.execute(db)
+  const id = await caseIdByToken(db, token)
+  if (id === undefined) return null
+  const view = await publicCaseView(db, id)
+  const { rows } = await sql<{ rating_comment: string | null }>`SELECT rating_comment FROM case_file WHERE id = ${id}`.execute(db)
   return {
     token,
-    number: row.number,
-    state: row.state,
-    category: row.category,
-    createdAt: row.created_at,
-    address: row.address,
-    rating: row.rating == null ? null : Number(row.rating),
-    ratingComment: row.rating_comment,
-    events: events.rows.map((e) => ({ at: e.at, action: e.action, publicNote: e.public_note })),
-    photoIds: photos.rows.map((p) => Number(p.id)),
+    number: view.number,
+    state: view.state,
+    category: view.category,
+    createdAt: view.created_at,
+    address: view.address,
+    rating: view.rating == null ? null : Number(view.rating),
+    ratingComment: view.rating == null ? null : (rows[0]?.rating_comment ?? null),
+    canRate: view.can_rate,
+    events: view.events.map((e) => ({ at: e.at, action: e.action, publicNote: e.public_note })),
+    photoIds: view.photos.map(Number),
   }
 }
 
@@ -98,7 +84,7 @@ const citizenRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const token = request.params.token
-      const data = TOKEN_PATTERN.test(token) ? await publicCaseByToken(app.db, token) : null
+      const data = await publicCaseByToken(app.db, token)
       if (!data) return reply.status(404).header('content-type', html).header('cache-control', 'no-store').send(NOT_FOUND_FOLLOW_PAGE)
       return reply.header('content-type', html).header('cache-control', 'no-store').send(followPageHtml(data))
     },
