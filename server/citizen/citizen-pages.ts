@@ -103,6 +103,7 @@ function page(title: string, headerHtml: string, bodyAttributes: string, mainHtm
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>${BASE_STYLE}</style>
 </head>

@@ -84,6 +84,9 @@ async function phone(geolocation: boolean): Promise<{ context: BrowserContext; p
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
   })
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.request().method()} ${response.url()}`)
+  })
   return { context, page }
 }
 
