@@ -25,6 +25,7 @@ import transferRoutes from './transfer/transfer.routes.js'
 import resolveRoutes from './resolve/resolve.routes.js'
 import coverageRoutes from './coverage/coverage.routes.js'
 import signboardsRoutes from './signboards/signboards.routes.js'
+import citizenRoutes from './citizen/citizen.routes.js'
 import sessionRoutes from './auth/session.routes.js'
 import demoHintRoutes from './auth/demo-hint.routes.js'
 import accountsRoutes from './auth/accounts.routes.js'
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(open311Routes, { prefix: '/open311/v2' })
   await app.register(casesRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
+  await app.register(citizenRoutes)
 
   // Liveness: the process is up and serving. It does not touch the database, so a supervisor
   // does not restart a healthy server while PostgreSQL is away (it would not come back any faster).

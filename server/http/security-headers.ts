@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import helmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
 import { MOBILE_PAGE_SCRIPT } from '../signboards/mobile-page.js'
+import { FOLLOW_PAGE_SCRIPT, REPORT_PAGE_SCRIPT } from '../citizen/citizen-pages.js'
 
 /**
  * The tile servers the map app's base maps load from (client/src/map/style.ts `basemapFromUrl`):
@@ -72,6 +73,30 @@ export const MOBILE_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ')
 
+/**
+ * The citizen's report form (`/r/{code}/report`) and follow-up page (`/c/{token}`,
+ * server/citizen/): like the signboard's page, their scripts are allowed by hash and their styles
+ * are inline; they also talk to this server's public API (`connect-src 'self'`) and show the
+ * photo being sent (a `blob:` preview) and the case's public photos (`'self'`).
+ */
+export const CITIZEN_PAGE_CSP = [
+  "default-src 'none'",
+  `script-src ${sha256(REPORT_PAGE_SCRIPT)} ${sha256(FOLLOW_PAGE_SCRIPT)}`,
+  "style-src 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** Which of the pages' policies a path gets. */
+export function pagePolicyOf(path: string): 'citizen' | 'mobile' | 'app' {
+  if (/^\/r\/[^/]+\/report\/?$/.test(path) || path.startsWith('/c/')) return 'citizen'
+  if (path.startsWith('/r/')) return 'mobile'
+  return 'app'
+}
+
 const serialise = (directives: Record<string, string[]>) =>
   Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(' ')}`)
@@ -98,7 +123,8 @@ export async function installSecurityHeaders(app: FastifyInstance, options: Secu
   })
   app.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?', 1)[0]!
-    reply.header('content-security-policy', path.startsWith('/r/') ? MOBILE_PAGE_CSP : appPolicy)
+    const policy = pagePolicyOf(path)
+    reply.header('content-security-policy', policy === 'citizen' ? CITIZEN_PAGE_CSP : policy === 'mobile' ? MOBILE_PAGE_CSP : appPolicy)
     return payload
   })
 }

@@ -70,6 +70,7 @@ export function mobilePageHtml(data: SignboardData): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(data.title)}</title>
 <style>
   body { margin: 0; font-family: -apple-system, "PingFang SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; background: #f1f5fb; color: #1d1d1f; }
@@ -87,6 +88,7 @@ export function mobilePageHtml(data: SignboardData): string {
   .none { color: #999; font-size: 13px; }
   .actions button, .actions a { display: block; width: 100%; box-sizing: border-box; margin: 8px 0; padding: 13px; border: 0; border-radius: 8px; font-size: 17px; text-align: center; text-decoration: none; }
   .actions button { background: #0b4ea2; color: #fff; } .actions a { background: #fff; color: #c8102e; border: 1px solid #c8102e; }
+  .actions a.report { background: #c8102e; color: #fff; border: 0; font-weight: 600; }
   #where { font-size: 13px; color: #5f6368; word-break: break-all; }
   footer { text-align: center; color: #888; font-size: 12px; }
 </style>
@@ -98,6 +100,7 @@ ${groups || '<section><h2>责任人</h2><p class="none">暂未指定责任人</p
 ${departments}
 <section class="actions">
   <h2>反映问题</h2>
+  <a class="report" href="/r/${encodeURIComponent(data.zone.code)}/report?kind=${encodeURIComponent(data.zone.kind)}" data-testid="report">我要反映问题</a>
   <button type="button" id="send-location" data-testid="send-location" data-sms-to="${escapeHtml(smsTo ?? '')}" data-sms-body="${escapeHtml(smsBody)}">发送我的位置给责任人</button>
   <p id="where"></p>
   <a href="${escapeHtml(telHref(data.hotline) ?? 'tel:12345')}" data-testid="hotline">监督电话 ${escapeHtml(data.hotline)}</a>

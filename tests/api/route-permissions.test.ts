@@ -21,6 +21,7 @@ const publicRoutes = new Set([
   'GET /api/ready',
   'GET /api/public/resolve',
   'GET /r/{code}',
+  'GET /r/{code}/report', 'GET /c/{token}',
   'GET /api/public/categories', 'POST /api/public/cases', 'GET /api/public/cases/{token}', 'POST /api/public/cases/{token}/photos', 'GET /api/public/cases/{token}/photos/{photo}', 'POST /api/public/cases/{token}/rating',
 ])
 
