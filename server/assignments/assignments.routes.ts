@@ -8,7 +8,8 @@ import {
   EndAssignmentBody,
   WrittenAssignment,
 } from './assignments.schemas.js'
-import { assertZoneInScope, installPhoneMasking } from '../auth/scope.js'
+import { assertZoneInScope, assertZoneReadable, installPhoneMasking } from '../auth/scope.js'
+import { findZoneById } from '../zones/zones.repository.js'
 import { assignParty, endAssignment, zoneAssignments } from './assignments.service.js'
 
 /** Assignments: who holds a zone's duty, and from when to when. */
@@ -29,7 +30,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AssignmentList, ...errors },
       },
     },
-    async (request) => zoneAssignments(app.db, request.params.id, request.query.duty),
+    async (request) => {
+      if (await findZoneById(app.db, request.params.id)) await assertZoneReadable(app.db, request.actor!, 'zones.read', request.params.id)
+      return zoneAssignments(app.db, request.params.id, request.query.duty)
+    },
   )
 
   app.post(

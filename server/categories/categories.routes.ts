@@ -1,4 +1,5 @@
-import { assertGlobalScope, assertZoneInScope } from '../auth/scope.js'
+import { assertGlobalScope, assertZoneInScope, assertZoneReadable } from '../auth/scope.js'
+import { findZoneById } from '../zones/zones.repository.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AuditQuery, auditWanted, withAudit } from '../coverage/coverage.schemas.js'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
@@ -48,7 +49,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CategoryRouteList, ...errorResponses(400, 404) },
       },
     },
-    async (request) => zoneCategoryRoutes(app.db, request.params.id),
+    async (request) => {
+      if (await findZoneById(app.db, request.params.id)) await assertZoneReadable(app.db, request.actor!, 'zones.read', request.params.id, { context: true })
+      return zoneCategoryRoutes(app.db, request.params.id)
+    },
   )
 
   app.put(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, notFound } from '../errors.js'
-import { countZones, findZoneByCode, listZoneFeatures, zoneFeatureById, type ZoneFilters } from './zones.repository.js'
+import { countZones, findZoneByCode, findZoneById, listZoneFeatures, zoneFeatureById, type ZoneFilters } from './zones.repository.js'
 import { auditWanted } from '../coverage/coverage.schemas.js'
 import {
   AuditQuery,
@@ -19,7 +19,7 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
-import { assertGlobalScope, assertZonesInScope, installPhoneMasking } from '../auth/scope.js'
+import { assertGlobalScope, assertZoneReadable, assertZonesInScope, installPhoneMasking, zonesInScopeSql } from '../auth/scope.js'
 import type { Actor } from '../auth/actor.js'
 import type { Db } from '../db/database.js'
 import { errorResponses } from '../kernel/schemas.js'
@@ -101,7 +101,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const query = request.query
       const limit = query.limit ?? 10_000
-      const filters: ZoneFilters = { kinds: readKinds(query.kind), bbox: readBbox(query.bbox), parentCode: query.parent, q: query.q }
+      const filters: ZoneFilters = {
+        kinds: readKinds(query.kind), bbox: readBbox(query.bbox), parentCode: query.parent, q: query.q,
+        // A scoped reader lists the zones of its scope and, as context, the zones above it.
+        within: zonesInScopeSql(request.actor!, 'zones.read', { context: true }),
+      }
       const at = readAt(query.at)
       const features = await listZoneFeatures(app.db, {
         ...filters,
@@ -136,6 +140,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      if (await findZoneById(app.db, request.params.id)) await assertZoneReadable(app.db, request.actor!, 'zones.read', request.params.id, { context: true })
       const feature = await zoneFeatureById(app.db, request.params.id, {
         geometry: request.query.geometry ?? 'native',
         at: readAt(request.query.at),
@@ -160,6 +165,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const kind = readKind(request.params.kind, 'kind')
       const zone = await findZoneByCode(app.db, kind, request.params.code)
+      if (zone) await assertZoneReadable(app.db, request.actor!, 'zones.read', zone.id, { context: true })
       const at = readAt(request.query.at)
       const feature = zone && (await zoneFeatureById(app.db, zone.id, { geometry: request.query.geometry ?? 'native', at }))
       if (!feature) throw notFound(`${kind} ${request.params.code}`)
