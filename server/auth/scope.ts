@@ -296,3 +296,33 @@ export function phoneSearchableSql(actor: Actor | null): RawBuilder<boolean> {
   if (zones === null) return sql<boolean>`true`
   return sql<boolean>`(NOT phone_private OR id IN ${partiesAnsweringSql(zones)})`
 }
+
+/*
+ * Scope checks inside the write's transaction. A check before the transaction reads the tree as
+ * it was; a zone moved meanwhile by another transaction could carry the write out of scope. So a
+ * write checks again inside its transaction, after locking (FOR SHARE) the zones the check walks:
+ * each zone written and every zone above it. A concurrent move of one of them waits for the write
+ * to commit, or the write waits for the move and then checks the tree as the move left it.
+ */
+
+/** Locks FOR SHARE `zoneIds` and all their ancestors, walking again until the chain read is the chain locked. */
+export async function lockZoneChains(tx: DbOrTx, zoneIds: readonly number[]): Promise<void> {
+  const ids = [...new Set(zoneIds)]
+  if (ids.length === 0) return
+  const locked = new Set<number>()
+  for (let round = 0; round <= MAX_TREE_DEPTH; round++) {
+    const { rows } = await sql<{ id: number }>`WITH RECURSIVE ${ancestorsOf('up', ids)} SELECT DISTINCT id FROM up`.execute(tx)
+    const fresh = rows.map((row) => row.id).filter((id) => !locked.has(id))
+    if (fresh.length === 0) return
+    // In id order, so that two writers locking overlapping chains cannot deadlock each other.
+    await sql`SELECT id FROM zone WHERE id = ANY(${fresh.sort((a, b) => a - b)}::int4[]) ORDER BY id FOR SHARE`.execute(tx)
+    for (const id of fresh) locked.add(id)
+  }
+}
+
+/** assertZonesInScope inside a write's transaction: the zones' chains locked first (lockZoneChains), then checked as they are now. */
+export async function assertZonesInScopeLocked(tx: DbOrTx, actor: Actor, permission: Permission, zoneIds: readonly number[]): Promise<void> {
+  if (hasGlobalScope(actor, permission)) return
+  await lockZoneChains(tx, zoneIds)
+  await assertZonesInScope(tx, actor, permission, zoneIds)
+}

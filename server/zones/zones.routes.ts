@@ -19,9 +19,9 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
-import { assertGlobalScope, assertZoneReadable, assertZonesInScope, installPhoneMasking, zonesInScopeSql } from '../auth/scope.js'
+import { assertGlobalScope, assertZoneReadable, assertZonesInScope, assertZonesInScopeLocked, installPhoneMasking, zonesInScopeSql } from '../auth/scope.js'
 import type { Actor } from '../auth/actor.js'
-import type { Db } from '../db/database.js'
+import type { DbOrTx } from '../db/database.js'
 import { errorResponses } from '../kernel/schemas.js'
 
 function readAt(text: string | undefined): Date | undefined {
@@ -65,10 +65,11 @@ function readBbox(text: string | undefined): [number, number, number, number] | 
  * share must be in scope under each of them.
  */
 async function assertWriteInScope(
-  db: Db,
+  db: DbOrTx,
   actor: Actor,
   zoneId: number | null,
   input: { parent?: string | null; parent_id?: number | null },
+  options: { locked?: boolean } = {},
 ): Promise<void> {
   const ids = zoneId === null ? [] : [zoneId]
   const namesParent = input.parent !== undefined || input.parent_id !== undefined
@@ -79,8 +80,12 @@ async function assertWriteInScope(
   } else if (zoneId === null || namesParent) {
     await assertGlobalScope(db, actor, 'zones.edit', 'A zone at the root of the tree')
   }
-  await assertZonesInScope(db, actor, 'zones.edit', ids)
+  await (options.locked ? assertZonesInScopeLocked : assertZonesInScope)(db, actor, 'zones.edit', ids)
 }
+
+/** The same check again inside the write's transaction, on the locked chain of each zone it names. */
+const inTransaction = (actor: Actor, zoneId: number | null, input: { parent?: string | null; parent_id?: number | null }) =>
+  (tx: DbOrTx) => assertWriteInScope(tx, actor, zoneId, input, { locked: true })
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Private phones leave the server masked unless the caller has parties.contact in scope.
@@ -190,7 +195,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await assertWriteInScope(app.db, request.actor!, null, request.body)
-      const { feature, audit } = await createZone(app.db, request.body, { audit: auditWanted(request.query) })
+      const { feature, audit } = await createZone(app.db, request.body, {
+        audit: auditWanted(request.query),
+        checkScope: inTransaction(request.actor!, null, request.body),
+      })
       return reply.status(201).send({ ...feature, ...(audit ? { audit } : {}) })
     },
   )
@@ -211,7 +219,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await assertWriteInScope(app.db, request.actor!, request.params.id, request.body)
-      const { feature, audit } = await updateZone(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      const { feature, audit } = await updateZone(app.db, request.params.id, request.body, {
+        audit: auditWanted(request.query),
+        checkScope: inTransaction(request.actor!, request.params.id, request.body),
+      })
       return { ...feature, ...(audit ? { audit } : {}) }
     },
   )
@@ -235,6 +246,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       await assertWriteInScope(app.db, request.actor!, request.params.id, {})
       const { audit } = await deleteZone(app.db, request.params.id, request.query.version, request.query.cascade ?? false, {
         audit: auditWanted(request.query),
+        checkScope: inTransaction(request.actor!, request.params.id, {}),
       })
       return { deleted: true as const, ...(audit ? { audit } : {}) }
     },
