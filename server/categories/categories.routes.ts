@@ -1,4 +1,4 @@
-import { assertGlobalScope, assertZoneInScope, assertZoneReadable } from '../auth/scope.js'
+import { assertGlobalScope, assertZoneInScope, assertZoneReadable, assertZonesInScopeLocked } from '../auth/scope.js'
 import { findZoneById } from '../zones/zones.repository.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AuditQuery, auditWanted, withAudit } from '../coverage/coverage.schemas.js'
@@ -72,6 +72,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       await assertZoneInScope(app.db, request.actor!, 'categories.edit', request.params.id)
       const { route, audit } = await setZoneCategoryRoute(app.db, request.params.id, request.params.category, request.body, {
         audit: auditWanted(request.query),
+        // Again inside the transaction, on the zone's locked chain.
+        checkScope: (tx) => assertZonesInScopeLocked(tx, request.actor!, 'categories.edit', [request.params.id]),
       })
       return withAudit(route, audit)
     },
@@ -91,7 +93,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await assertZoneInScope(app.db, request.actor!, 'categories.edit', request.params.id)
-      const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, { audit: auditWanted(request.query) })
+      const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, {
+        audit: auditWanted(request.query),
+        checkScope: (tx) => assertZonesInScopeLocked(tx, request.actor!, 'categories.edit', [request.params.id]),
+      })
       return withAudit({ deleted: true as const }, audit)
     },
   )
