@@ -8,7 +8,9 @@ import {
   EndAssignmentBody,
   WrittenAssignment,
 } from './assignments.schemas.js'
-import { assertZoneInScope, installPhoneMasking } from '../auth/scope.js'
+import { assertZoneInScope, assertZoneReadable, assertZonesInScopeLocked, installPhoneMasking } from '../auth/scope.js'
+import type { DbOrTx } from '../db/database.js'
+import { findZoneById } from '../zones/zones.repository.js'
 import { assignParty, endAssignment, zoneAssignments } from './assignments.service.js'
 
 /** Assignments: who holds a zone's duty, and from when to when. */
@@ -29,7 +31,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AssignmentList, ...errors },
       },
     },
-    async (request) => zoneAssignments(app.db, request.params.id, request.query.duty),
+    async (request) => {
+      if (await findZoneById(app.db, request.params.id)) await assertZoneReadable(app.db, request.actor!, 'zones.read', request.params.id)
+      return zoneAssignments(app.db, request.params.id, request.query.duty)
+    },
   )
 
   app.post(
@@ -50,7 +55,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await assertZoneInScope(app.db, request.actor!, 'assignments.edit', request.params.id)
-      const { created, assignment, audit } = await assignParty(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      const { created, assignment, audit } = await assignParty(app.db, request.params.id, request.body, {
+        audit: auditWanted(request.query),
+        // Again inside the transaction, on the zone's locked chain.
+        checkScope: (tx) => assertZonesInScopeLocked(tx, request.actor!, 'assignments.edit', [request.params.id]),
+      })
       return reply.status(created ? 201 : 200).send(withAudit(assignment, audit))
     },
   )
@@ -71,7 +80,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const ended = await app.db.selectFrom('assignment').select('zone_id').where('id', '=', request.params.id).executeTakeFirst()
       if (ended) await assertZoneInScope(app.db, request.actor!, 'assignments.edit', ended.zone_id)
-      const { assignment, audit } = await endAssignment(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      const { assignment, audit } = await endAssignment(app.db, request.params.id, request.body, {
+        audit: auditWanted(request.query),
+        ...(ended ? { checkScope: (tx: DbOrTx) => assertZonesInScopeLocked(tx, request.actor!, 'assignments.edit', [ended.zone_id]) } : {}),
+      })
       return withAudit(assignment, audit)
     },
   )

@@ -65,6 +65,7 @@ export async function assignParty(
     // Locking the zone serialises concurrent changes to its holders.
     const zone = await findZoneById(tx, zoneId, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${zoneId}`)
+    await options.checkScope?.(tx)
     const allowed = dutiesByKind[zone.kind]
     if (!allowed.includes(duty)) {
       throw new DomainError('invalid_duty', `A ${zone.kind} has no ${duty}`, [
@@ -126,6 +127,7 @@ export async function endAssignment(
   return db.transaction().execute(async (tx) => {
     const assignment = await lockAssignment(tx, id)
     if (!assignment) throw notFound(`Assignment ${id}`)
+    await options.checkScope?.(tx)
     if (assignment.version !== input.version) {
       throw new DomainError('version_conflict', `The assignment is at version ${assignment.version}, not ${input.version}`, {
         current_version: assignment.version,

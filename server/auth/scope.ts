@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx } from '../db/database.js'
-import { ancestorsOf } from '../db/zone-tree.js'
+import { ancestorsOf, MAX_TREE_DEPTH } from '../db/zone-tree.js'
 import { DomainError } from '../errors.js'
 import type { Permission } from '../kernel/permissions.js'
 import { grantsWith, type Actor, type ActorGrant } from './actor.js'
@@ -189,4 +189,140 @@ export function installPhoneMasking(app: FastifyInstance): void {
     if (personal) reply.header('x-personal-data', '1')
     return body
   })
+}
+
+/*
+ * Scoped reads (docs/permissions.md, "Reads are scoped"). A read permission held in a
+ * jurisdiction or party scope reads the zones of that scope; the zones above the scope's own
+ * zones are shown as context (a viewer of 天水街道 sees 拱墅区 and 杭州 drawn around it, nothing of
+ * the other sub-districts). Each helper answers `null` for a caller with scope all: no filter,
+ * no query, no change.
+ */
+
+/** The zones the grants of `permission` start from: jurisdiction zones and the zones the scope parties answer for. */
+function scopeRoots(actor: Actor, permission: Permission): RawBuilder<unknown> | null {
+  const grants = grantsWith(actor, permission)
+  if (grants.some((grant) => grant.scope.kind === 'all')) return null
+  const zones = grants.flatMap((grant) => (grant.scope.kind === 'jurisdiction' ? [grant.scope.zoneId] : []))
+  const parties = grants.flatMap((grant) => (grant.scope.kind === 'party' ? [grant.scope.partyId] : []))
+  return sql`scope_root (id) AS (
+    SELECT unnest(${zones}::int4[])
+    UNION SELECT zone_id FROM assignment
+    WHERE party_id = ANY(${parties}::int4[]) AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
+    UNION SELECT zone_id FROM category_route WHERE department_id = ANY(${parties}::int4[]))`
+}
+
+const inScopeCte = sql`scope_down (id, depth) AS (
+    SELECT id, 0 FROM scope_root
+    UNION ALL SELECT child.id, walk.depth + 1 FROM zone child JOIN scope_down walk ON child.parent_id = walk.id
+    WHERE walk.depth < ${sql.lit(MAX_TREE_DEPTH)})`
+
+const contextCte = sql`scope_up (id, parent_id, depth) AS (
+    SELECT z.id, z.parent_id, 0 FROM zone z WHERE z.id IN (SELECT id FROM scope_root)
+    UNION ALL SELECT parent.id, parent.parent_id, walk.depth + 1 FROM zone parent JOIN scope_up walk ON parent.id = walk.parent_id
+    WHERE walk.depth < ${sql.lit(MAX_TREE_DEPTH)})`
+
+/**
+ * A subquery of the ids of the zones in the actor's scope of `permission` (with `context`: and
+ * the zones above the scope's own), for `z.id IN …`; null for scope all.
+ */
+export function zonesInScopeSql(actor: Actor, permission: Permission, options: { context?: boolean } = {}): RawBuilder<unknown> | null {
+  const roots = scopeRoots(actor, permission)
+  if (roots === null) return null
+  return options.context
+    ? sql`(WITH RECURSIVE ${roots}, ${inScopeCte}, ${contextCte} SELECT id FROM scope_down UNION SELECT id FROM scope_up)`
+    : sql`(WITH RECURSIVE ${roots}, ${inScopeCte} SELECT id FROM scope_down)`
+}
+
+/** A subquery of the ids of the parties answering now (held or routed) for a zone of `zones` (a subquery of ids). */
+export function partiesAnsweringSql(zones: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(SELECT party_id FROM assignment
+    WHERE zone_id IN ${zones} AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now())
+    UNION SELECT department_id FROM category_route WHERE zone_id IN ${zones})`
+}
+
+/**
+ * Refuses (403 out_of_scope) a read of a zone outside the actor's scope of `permission`. With
+ * `context`, the zones above the scope's own pass too (they are drawn as context). One query, none
+ * for scope all.
+ */
+export async function assertZoneReadable(db: DbOrTx, actor: Actor, permission: Permission, zoneId: number, options: { context?: boolean } = {}): Promise<void> {
+  const readable = zonesInScopeSql(actor, permission, options)
+  if (readable === null) return
+  const { rows } = await sql<{ ok: boolean }>`SELECT ${zoneId}::int4 IN ${readable} AS ok`.execute(db)
+  if (rows[0]?.ok) return
+  await assertZonesInScope(db, actor, permission, [zoneId])
+}
+
+/** The ids among `zoneIds` in the actor's scope of `permission` (all of them for scope all); one query otherwise. */
+export async function zonesInScope(db: DbOrTx, actor: Actor, permission: Permission, zoneIds: readonly number[]): Promise<Set<number>> {
+  if (hasGlobalScope(actor, permission)) return new Set(zoneIds)
+  const outside = new Set(await zonesOutOfScope(db, actor, permission, zoneIds))
+  return new Set(zoneIds.filter((id) => !outside.has(id)))
+}
+
+/** Refuses (403 out_of_scope) a read of a party the actor may not see: see `partiesVisibleSql`. */
+export async function assertPartyReadable(db: DbOrTx, actor: Actor, partyId: number): Promise<void> {
+  const visible = partiesVisibleSql(actor)
+  if (visible === null) return
+  const { rows } = await sql<{ ok: boolean }>`SELECT ${partyId}::int4 IN ${visible} AS ok`.execute(db)
+  if (rows[0]?.ok) return
+  throw new DomainError('out_of_scope', `party ${partyId} answers for no zone inside your ${await scopeText(db, actor, 'parties.read')}`, {
+    permission: 'parties.read',
+    party_id: partyId,
+  })
+}
+
+/**
+ * A subquery of the parties the actor may read with parties.read: those answering now for a zone
+ * in scope, and the actor's own party; null for scope all (who alone sees parties answering for
+ * nothing).
+ */
+export function partiesVisibleSql(actor: Actor): RawBuilder<unknown> | null {
+  const zones = zonesInScopeSql(actor, 'parties.read')
+  if (zones === null) return null
+  return sql`(SELECT ${actor.partyId ?? -1}::int4 UNION ${partiesAnsweringSql(zones)})`
+}
+
+/**
+ * The condition under which `?q=` may match a party's phone: a phone that is not private, or one
+ * the actor sees unmasked (parties.contact with scope all, or in a scope covering a zone the party
+ * answers for). Matching a private phone the caller sees masked would confirm a number they
+ * guessed.
+ */
+export function phoneSearchableSql(actor: Actor | null): RawBuilder<boolean> {
+  if (!actor || grantsWith(actor, 'parties.contact').length === 0) return sql<boolean>`NOT phone_private`
+  const zones = zonesInScopeSql(actor, 'parties.contact')
+  if (zones === null) return sql<boolean>`true`
+  return sql<boolean>`(NOT phone_private OR id IN ${partiesAnsweringSql(zones)})`
+}
+
+/*
+ * Scope checks inside the write's transaction. A check before the transaction reads the tree as
+ * it was; a zone moved meanwhile by another transaction could carry the write out of scope. So a
+ * write checks again inside its transaction, after locking (FOR SHARE) the zones the check walks:
+ * each zone written and every zone above it. A concurrent move of one of them waits for the write
+ * to commit, or the write waits for the move and then checks the tree as the move left it.
+ */
+
+/** Locks FOR SHARE `zoneIds` and all their ancestors, walking again until the chain read is the chain locked. */
+export async function lockZoneChains(tx: DbOrTx, zoneIds: readonly number[]): Promise<void> {
+  const ids = [...new Set(zoneIds)]
+  if (ids.length === 0) return
+  const locked = new Set<number>()
+  for (let round = 0; round <= MAX_TREE_DEPTH; round++) {
+    const { rows } = await sql<{ id: number }>`WITH RECURSIVE ${ancestorsOf('up', ids)} SELECT DISTINCT id FROM up`.execute(tx)
+    const fresh = rows.map((row) => row.id).filter((id) => !locked.has(id))
+    if (fresh.length === 0) return
+    // In id order, so that two writers locking overlapping chains cannot deadlock each other.
+    await sql`SELECT id FROM zone WHERE id = ANY(${fresh.sort((a, b) => a - b)}::int4[]) ORDER BY id FOR SHARE`.execute(tx)
+    for (const id of fresh) locked.add(id)
+  }
+}
+
+/** assertZonesInScope inside a write's transaction: the zones' chains locked first (lockZoneChains), then checked as they are now. */
+export async function assertZonesInScopeLocked(tx: DbOrTx, actor: Actor, permission: Permission, zoneIds: readonly number[]): Promise<void> {
+  if (hasGlobalScope(actor, permission)) return
+  await lockZoneChains(tx, zoneIds)
+  await assertZonesInScope(tx, actor, permission, zoneIds)
 }

@@ -1,4 +1,5 @@
-import { assertGlobalScope, assertZoneInScope } from '../auth/scope.js'
+import { assertGlobalScope, assertZoneInScope, assertZoneReadable, assertZonesInScopeLocked } from '../auth/scope.js'
+import { findZoneById } from '../zones/zones.repository.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AuditQuery, auditWanted, withAudit } from '../coverage/coverage.schemas.js'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
@@ -68,7 +69,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CategoryRouteList, ...errorResponses(400, 404) },
       },
     },
-    async (request) => zoneCategoryRoutes(app.db, request.params.id),
+    async (request) => {
+      if (await findZoneById(app.db, request.params.id)) await assertZoneReadable(app.db, request.actor!, 'zones.read', request.params.id, { context: true })
+      return zoneCategoryRoutes(app.db, request.params.id)
+    },
   )
 
   app.put(
@@ -88,6 +92,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       await assertZoneInScope(app.db, request.actor!, 'categories.edit', request.params.id)
       const { route, audit } = await setZoneCategoryRoute(app.db, request.params.id, request.params.category, request.body, {
         audit: auditWanted(request.query),
+        // Again inside the transaction, on the zone's locked chain.
+        checkScope: (tx) => assertZonesInScopeLocked(tx, request.actor!, 'categories.edit', [request.params.id]),
       })
       return withAudit(route, audit)
     },
@@ -107,7 +113,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await assertZoneInScope(app.db, request.actor!, 'categories.edit', request.params.id)
-      const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, { audit: auditWanted(request.query) })
+      const { audit } = await deleteZoneCategoryRoute(app.db, request.params.id, request.params.category, {
+        audit: auditWanted(request.query),
+        checkScope: (tx) => assertZonesInScopeLocked(tx, request.actor!, 'categories.edit', [request.params.id]),
+      })
       return withAudit({ deleted: true as const }, audit)
     },
   )

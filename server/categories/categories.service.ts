@@ -71,6 +71,7 @@ export async function setZoneCategoryRoute(
   return db.transaction().execute(async (tx) => {
     const zone = await findZoneById(tx, zoneId, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${zoneId}`)
+    await options.checkScope?.(tx)
     const category = await requireCategory(tx, categoryName)
     const department =
       input.department_id !== undefined ? await findPartyById(tx, input.department_id) : await findDepartmentByName(tx, input.department!.trim())
@@ -102,6 +103,7 @@ export async function deleteZoneCategoryRoute(
   return db.transaction().execute(async (tx) => {
     const zone = await findZoneById(tx, zoneId)
     if (!zone) throw notFound(`Zone ${zoneId}`)
+    await options.checkScope?.(tx)
     const category = await requireCategory(tx, categoryName)
     const own = await tx
       .selectFrom('category_route')

@@ -74,11 +74,12 @@ export async function findZonesByCode(db: DbOrTx, code: string): Promise<ZoneRef
   return db.selectFrom('zone').select(['id', 'kind', 'code', 'name']).where('code', '=', code).orderBy('id').execute()
 }
 
-export async function listJurisdictions(db: DbOrTx) {
+/** Jurisdictions, only those whose id is in `within` (a subquery: the caller's scope) when given. */
+export async function listJurisdictions(db: DbOrTx, within: RawBuilder<unknown> | null = null) {
   const { rows } = await sql<{ id: number; kind: 'district' | 'subdistrict' | 'community'; code: string; name: string; parent_code: string | null }>`
     SELECT z.id, z.kind, z.code, z.name, p.code AS parent_code
     FROM zone z LEFT JOIN zone p ON p.id = z.parent_id
-    WHERE ${kindIn(sql.ref('z.kind'), jurisdictionKinds)}
+    WHERE ${kindIn(sql.ref('z.kind'), jurisdictionKinds)} ${within ? sql`AND z.id IN ${within}` : sql``}
     ORDER BY ${kindRank(sql.ref('z.kind'))}, z.code`.execute(db)
   return rows
 }

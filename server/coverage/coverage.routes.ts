@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../kernel/schemas.js'
 import { CoverageParams, CoverageQuery, CoverageReport, JurisdictionList } from './coverage.schemas.js'
-import { auditJurisdictionByCode, listJurisdictions } from './coverage.service.js'
+import { auditJurisdiction, findJurisdictionByCode, listJurisdictions } from './coverage.service.js'
+import { assertZoneReadable, zonesInScopeSql } from '../auth/scope.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -14,7 +15,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: JurisdictionList, ...errorResponses() },
       },
     },
-    async () => listJurisdictions(app.db),
+    async (request) => listJurisdictions(app.db, zonesInScopeSql(request.actor!, 'zones.read', { context: true })),
   )
 
   app.get(
@@ -33,7 +34,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CoverageReport, ...errorResponses(400, 404) },
       },
     },
-    async (request) => auditJurisdictionByCode(app.db, request.params.code, request.query.kind),
+    async (request) => {
+      const id = await findJurisdictionByCode(app.db, request.params.code, request.query.kind)
+      await assertZoneReadable(app.db, request.actor!, 'zones.read', id)
+      return auditJurisdiction(app.db, id)
+    },
   )
 }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { partyRowColumns, type DbOrTx, type PartyRow, type PartyType, type ZoneRef } from '../db/database.js'
 import { type Duty } from '../kernel/zone-kinds.js'
 import { containsPattern, idsIn } from '../db/sql-lists.js'
@@ -67,14 +67,27 @@ export async function deletePartyRow(db: DbOrTx, id: number): Promise<void> {
 
 export async function listParties(
   db: DbOrTx,
-  filters: { type?: PartyType; q?: string; ids?: readonly number[]; limit: number },
+  filters: {
+    type?: PartyType
+    q?: string
+    ids?: readonly number[]
+    limit: number
+    /** Only parties whose id is in this subquery (the caller's scope, server/auth/scope.ts). */
+    within?: RawBuilder<unknown> | null
+    /** When `q` may match a phone (default: always); names and titles it matches always. */
+    phoneSearchable?: RawBuilder<boolean>
+  },
 ): Promise<PartyWithZones[]> {
   let query = db.selectFrom('party').select(partyRowColumns)
   if (filters.type) query = query.where('type', '=', filters.type)
   if (filters.ids) query = query.where(sql<boolean>`id IN ${idsIn(filters.ids)}`)
+  if (filters.within) query = query.where(sql<boolean>`id IN ${filters.within}`)
   if (filters.q) {
     const pattern = containsPattern(filters.q)
-    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('phone', 'ilike', pattern)]))
+    const phoneSearchable = filters.phoneSearchable ?? sql<boolean>`true`
+    query = query.where((eb) =>
+      eb.or([eb('name', 'ilike', pattern), eb('title', 'ilike', pattern), sql<boolean>`(phone ILIKE ${pattern} AND ${phoneSearchable})`]),
+    )
   }
   const parties = await query.orderBy('type').orderBy('name').orderBy('id').limit(filters.limit).execute()
   const held = await zonesHeldNow(

@@ -1,4 +1,4 @@
-import { assertPartyInScope, maskPartyPhones } from '../auth/scope.js'
+import { assertPartyInScope, assertPartyReadable, maskPartyPhones, partiesVisibleSql, phoneSearchableSql } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, IdParams } from '../kernel/schemas.js'
 import { CreatePartyBody, Party, PartyList, PartyListQuery, UpdatePartyBody, VersionQuery } from './parties.schemas.js'
@@ -20,13 +20,21 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PartyList, ...errorResponses(400) },
       },
     },
-    async (request) => maskPartyPhones(app.db, request.actor, await searchParties(app.db, request.query)),
+    async (request) => {
+      // A scoped reader finds the parties of its scope only, and a phone only where it sees it unmasked.
+      const scope = { within: partiesVisibleSql(request.actor!), phoneSearchable: phoneSearchableSql(request.actor) }
+      return maskPartyPhones(app.db, request.actor, await searchParties(app.db, request.query, scope))
+    },
   )
 
   app.get(
     '/parties/:id',
     { config: { access: 'parties.read' }, schema: { tags: ['parties'], summary: 'One party', params: IdParams, response: { 200: Party, ...errorResponses(400, 404) } } },
-    async (request) => (await maskPartyPhones(app.db, request.actor, [await getParty(app.db, request.params.id)]))[0],
+    async (request) => {
+      const party = await getParty(app.db, request.params.id)
+      await assertPartyReadable(app.db, request.actor!, party.id)
+      return (await maskPartyPhones(app.db, request.actor, [party]))[0]
+    },
   )
 
   app.post(

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely'
 import type { Db, DbOrTx, PartyType } from '../db/database.js'
 import { partyTypes } from '../db/database.js'
 import { DomainError, notFound } from '../errors.js'
@@ -45,8 +46,13 @@ async function partyWithZones(db: DbOrTx, id: number): Promise<PartyWithZones> {
   return party
 }
 
-export async function searchParties(db: Db, query: { type?: string; q?: string; limit?: number }) {
+export async function searchParties(
+  db: Db,
+  query: { type?: string; q?: string; limit?: number },
+  scope: { within?: RawBuilder<unknown> | null; phoneSearchable?: RawBuilder<boolean> } = {},
+) {
   return listParties(db, {
+    ...scope,
     ...(query.type ? { type: readPartyType(query.type, 'type') } : {}),
     ...(query.q ? { q: query.q } : {}),
     limit: query.limit ?? 500,

@@ -1,4 +1,4 @@
-import { installPhoneMasking, maskPrivatePhonesIn } from '../auth/scope.js'
+import { assertZonesInScope, hasGlobalScope, installPhoneMasking, maskPrivatePhonesIn, zonesInScope } from '../auth/scope.js'
 import { SUPERVISION_HOTLINE } from '../signboards/signboard-data.js'
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
@@ -75,7 +75,16 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
       },
       validatorCompiler: documentOnly,
     },
-    async (request) => resolvePoint(app.db, readPointQuery(request.query as unknown)),
+    async (request) => {
+      const resolution = await resolvePoint(app.db, readPointQuery(request.query as unknown))
+      // A point none of whose zones lies in the caller's scope is refused, naming its most specific zone.
+      const actor = request.actor!
+      const chain = resolution.chain.map((link) => link.zone.id)
+      if (chain.length > 0 && !hasGlobalScope(actor, 'resolve') && (await zonesInScope(app.db, actor, 'resolve', chain)).size === 0) {
+        await assertZonesInScope(app.db, actor, 'resolve', [chain[0]!])
+      }
+      return resolution
+    },
   )
 
   app.post(
@@ -96,7 +105,11 @@ const resolveRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       // Streamed past the masking hook: masked here.
-      const results = (await maskPrivatePhonesIn(app.db, request.actor, await resolveBatch(app.db, readBatchBody(request.body as unknown)))).body
+      const actor = request.actor!
+      // Scope all: no check at all; otherwise one query for the batch's distinct zones.
+      const inScope = hasGlobalScope(actor, 'resolve.batch') ? undefined : (ids: number[]) => zonesInScope(app.db, actor, 'resolve.batch', ids)
+      const resolved = await resolveBatch(app.db, readBatchBody(request.body as unknown), inScope)
+      const results = (await maskPrivatePhonesIn(app.db, request.actor, resolved)).body
       // The schema-compiled serializer tests every nullable branch of every result; for 200,000
       // results built from a handful of shared Links, plain JSON.stringify is several times faster.
       // In slices, streamed: 200,000 results are 45 MB of JSON and most of a second to write,

@@ -95,7 +95,9 @@ export type BatchBody = Static<typeof BatchBodySchema>
 
 export const BatchResultSchema = Type.Object({
   id: Type.Union([Type.String(), Type.Number()]),
-  status: StatusSchema,
+  status: Type.Union([...StatusSchema.anyOf, Type.Literal('out_of_scope')], {
+    description: `owned, fallback, outside: as for one point; out_of_scope: every zone covering the point lies outside the caller's scope of resolve.batch (no owner given).`,
+  }),
   primary: nullable(LinkSchema),
   department: Type.Optional(DepartmentSchema),
 })

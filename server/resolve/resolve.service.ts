@@ -45,10 +45,12 @@ export interface InternalResolution {
 
 export interface InternalBatchResult {
   id: string | number
-  status: ResolveStatus
+  status: ResolveStatus | 'out_of_scope'
   primary: InternalLink | null
   /** Present when the batch names a category. */
   department?: CategoryRoute | null
+  /** The ids of the zones covering the point (a view into the locator's array), for the scope check. */
+  covering?: Int32Array
 }
 
 async function requireCategory(db: DbOrTx, name: string | null): Promise<number | null> {
@@ -248,6 +250,7 @@ async function resolveBatchIn(tx: DbOrTx, query: BatchQuery, locator: ZoneLocato
       id: query.ids[index]!,
       status: statuses[index]!,
       primary: start ? links.get(primaryOf.get(start.id)!.id)! : null,
+      covering: zoneIds.subarray(offsets[index]!, offsets[index + 1]!),
     }
     if (categoryId !== null) {
       const source = sources[index] ?? null
@@ -258,6 +261,28 @@ async function resolveBatchIn(tx: DbOrTx, query: BatchQuery, locator: ZoneLocato
   return results
 }
 
-export async function resolveBatch(db: Db, query: BatchQuery): Promise<BatchResult[]> {
-  return toPublicBatchResults(await resolveBatchInternal(db, query))
+/**
+ * `inScope`, when given, answers which zone ids the caller may resolve in (server/auth/scope.ts):
+ * a point whose covering zones all lie outside is answered `out_of_scope`, without its owner.
+ */
+export async function resolveBatch(
+  db: Db,
+  query: BatchQuery,
+  inScope?: (zoneIds: number[]) => Promise<Set<number>>,
+): Promise<BatchResult[]> {
+  const results = await resolveBatchInternal(db, query)
+  if (inScope) {
+    const ids = new Set<number>()
+    for (const result of results) for (const id of result.covering ?? []) ids.add(id)
+    const readable = await inScope([...ids])
+    for (const result of results) {
+      const covering = result.covering ?? new Int32Array()
+      if (covering.length > 0 && !covering.some((id) => readable.has(id))) {
+        result.status = 'out_of_scope'
+        result.primary = null
+        if (result.department !== undefined) result.department = null
+      }
+    }
+  }
+  return toPublicBatchResults(results)
 }

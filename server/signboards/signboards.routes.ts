@@ -82,6 +82,9 @@ const signboardsRoutes: FastifyPluginAsync = async (app) => {
       const paper = (request.query.paper?.toUpperCase() ?? 'A3') as PaperSize
       const dpi = request.query.dpi ?? 150
       if (format === 'png') checkPngSize(paper, request.query.orientation, dpi, 'query.dpi')
+      // The zone the signboard is of (404 when there is none) must lie in the caller's scope of signboards.print.
+      const signboardZone = await findSignboardZone(app.db, code, request.query.kind)
+      await assertZonesInScope(app.db, request.actor!, 'signboards.print', [signboardZone.id])
       const release = await renderSlots.acquire().catch((error: unknown) => {
         reply.header('retry-after', String(RETRY_AFTER_S))
         throw error

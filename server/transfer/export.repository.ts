@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { DbOrTx as Db } from '../db/database.js'
 import type { Duty, ZoneKind } from '../kernel/zone-kinds.js'
 import { asGeoJson, simplest, type Geometry } from '../db/geo-sql.js'
@@ -26,16 +26,17 @@ export interface ExportZoneRow {
 }
 
 /** Zones with their native geometry: the centre line of a line, else the area (one polygon as a Polygon). */
-export async function findExportZones(db: Db, rootId: number | null): Promise<ExportZoneRow[]> {
+export async function findExportZones(db: Db, rootId: number | null, within: RawBuilder<unknown> | null = null): Promise<ExportZoneRow[]> {
   const subtree = rootId === null
-    ? sql``
+    ? sql`WHERE true`
     : sql`WHERE z.id IN (WITH RECURSIVE ${subtreeOf('tree', rootId)} SELECT id FROM tree)`
+  const scoped = within === null ? sql`` : sql`AND z.id IN ${within}`
   const { rows } = await sql<ExportZoneRow>`
     SELECT z.id, z.kind, z.code, z.name, p.code AS parent_code, p.kind AS parent_kind, z.street_class, z.width_m,
            ${asGeoJson(sql`coalesce(z.centerline, ${simplest(sql.ref('z.area'))})`)} AS geometry
     FROM zone z
     LEFT JOIN zone p ON p.id = z.parent_id
-    ${subtree}
+    ${subtree} ${scoped}
     ORDER BY z.id`.execute(db)
   return rows
 }

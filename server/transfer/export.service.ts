@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely'
 import { type Db, type DbOrTx } from '../db/database.js'
 import { duties, zoneKinds, type Duty, type ZoneKind } from '../kernel/zone-kinds.js'
 import { badRequest, notFound } from '../errors.js'
@@ -61,6 +62,10 @@ export interface ExportOptions {
   root?: string | undefined
   /** The root's kind, where its code is used by more than one kind. */
   rootKind?: ZoneKind | undefined
+  /** Only the zones in this subquery (a scoped caller's jurisdiction, server/auth/scope.ts); null or absent: all. */
+  within?: RawBuilder<unknown> | null
+  /** Called with the export's transaction and the root's id before anything is read (the caller's scope check of the root). */
+  checkRoot?: (db: DbOrTx, rootId: number) => Promise<void>
 }
 
 // Byte order, not the database's collation, so both backends give the same document.
@@ -78,8 +83,11 @@ export async function exportFeatureCollection(db: Db, options: ExportOptions = {
 
 async function exportIn(db: DbOrTx, options: ExportOptions): Promise<ExportDocument> {
   const rootId = options.root === undefined ? null : await findRoot(db, options.root, options.rootKind)
-  const zones = await findExportZones(db, rootId)
-  const zoneIds = rootId === null ? null : zones.map((zone) => zone.id)
+  if (rootId !== null) await options.checkRoot?.(db, rootId)
+  const within = options.within ?? null
+  const zones = await findExportZones(db, rootId, within)
+  const partial = rootId !== null || within !== null
+  const zoneIds = partial ? zones.map((zone) => zone.id) : null
   const assignments = await findExportAssignments(db, zoneIds)
   const routes = await findExportRoutes(db, zoneIds)
   const ambiguousParents = await findAmbiguousParents(db, zones)
@@ -114,8 +122,8 @@ async function exportIn(db: DbOrTx, options: ExportOptions): Promise<ExportDocum
 
   let departments = await listDepartments(db)
   let categories = await listCategoryNames(db)
-  if (rootId !== null) {
-    // A subtree carries only the departments and categories its zones use.
+  if (partial) {
+    // A subtree (or a scope) carries only the departments and categories its zones use.
     const usedDepartments = new Set([
       ...assignments.filter((row) => row.duty === 'department').map((row) => row.name),
       ...routes.map((route) => route.department),

@@ -1,4 +1,4 @@
-import { importScopeCheck, installPhoneMasking } from '../auth/scope.js'
+import { assertZoneReadable, importScopeCheck, installPhoneMasking, zonesInScopeSql } from '../auth/scope.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LARGE_BODY_LIMIT } from '../kernel/body-limits.js'
 import { strictJsonParser } from '../http/json-body.js'
@@ -105,7 +105,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ExportResponse, ...errorResponses(400, 404) },
       },
     },
-    async (request) => exportFeatureCollection(app.db, { root: request.query.root, rootKind: request.query.root_kind }),
+    async (request) => {
+      const actor = request.actor!
+      // A scoped exporter gets the zones of its scope (and their parties and routes) only; scope all everything.
+      return exportFeatureCollection(app.db, {
+        root: request.query.root,
+        rootKind: request.query.root_kind,
+        within: zonesInScopeSql(actor, 'transfer.export'),
+        checkRoot: (tx, rootId) => assertZoneReadable(tx, actor, 'transfer.export', rootId, { context: true }),
+      })
+    },
   )
 }
 

@@ -19,6 +19,8 @@ export interface ZoneFilters {
   /** Zones whose parent has this code (of whatever kind). */
   parentCode?: string
   ids?: readonly number[]
+  /** Only zones whose id is in this subquery (the caller's scope, server/auth/scope.ts). */
+  within?: RawBuilder<unknown> | null
   /** Part of the name or code, case-insensitive. */
   q?: string
   /** Keyset paging: only zones with a greater id, listed in id order instead of kind order. */
@@ -64,6 +66,7 @@ function matchingZones(db: DbOrTx, filters: ZoneFilters) {
   let query = db.selectFrom('zone as z').leftJoin('zone as p', 'p.id', 'z.parent_id')
   if (filters.kinds && filters.kinds.length > 0) query = query.where('z.kind', 'in', filters.kinds)
   if (filters.ids) query = query.where(sql<boolean>`z.id IN ${idsIn(filters.ids)}`)
+  if (filters.within) query = query.where(sql<boolean>`z.id IN ${filters.within}`)
   if (filters.bbox) {
     const [west, south, east, north] = filters.bbox
     query = query.where(intersects(sql.ref('z.area'), envelope(west, south, east, north)))

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { zoneKinds, type ZoneKind } from '../kernel/zone-kinds.js'
 import { DomainError, notFound } from '../errors.js'
-import { countZones, findZoneByCode, listZoneFeatures, zoneFeatureById, type ZoneFilters } from './zones.repository.js'
+import { countZones, findZoneByCode, findZoneById, listZoneFeatures, zoneFeatureById, type ZoneFilters } from './zones.repository.js'
 import { auditWanted } from '../coverage/coverage.schemas.js'
 import {
   AuditQuery,
@@ -19,9 +19,9 @@ import {
 } from './zones.schemas.js'
 import { createZone, deleteZone, updateZone } from './zones.service.js'
 import { parseInstant } from '../kernel/time.js'
-import { assertGlobalScope, assertZonesInScope, installPhoneMasking } from '../auth/scope.js'
+import { assertGlobalScope, assertZoneReadable, assertZonesInScope, assertZonesInScopeLocked, installPhoneMasking, zonesInScopeSql } from '../auth/scope.js'
 import type { Actor } from '../auth/actor.js'
-import type { Db } from '../db/database.js'
+import type { DbOrTx } from '../db/database.js'
 import { errorResponses } from '../kernel/schemas.js'
 
 function readAt(text: string | undefined): Date | undefined {
@@ -65,10 +65,11 @@ function readBbox(text: string | undefined): [number, number, number, number] | 
  * share must be in scope under each of them.
  */
 async function assertWriteInScope(
-  db: Db,
+  db: DbOrTx,
   actor: Actor,
   zoneId: number | null,
   input: { parent?: string | null; parent_id?: number | null },
+  options: { locked?: boolean } = {},
 ): Promise<void> {
   const ids = zoneId === null ? [] : [zoneId]
   const namesParent = input.parent !== undefined || input.parent_id !== undefined
@@ -79,8 +80,12 @@ async function assertWriteInScope(
   } else if (zoneId === null || namesParent) {
     await assertGlobalScope(db, actor, 'zones.edit', 'A zone at the root of the tree')
   }
-  await assertZonesInScope(db, actor, 'zones.edit', ids)
+  await (options.locked ? assertZonesInScopeLocked : assertZonesInScope)(db, actor, 'zones.edit', ids)
 }
+
+/** The same check again inside the write's transaction, on the locked chain of each zone it names. */
+const inTransaction = (actor: Actor, zoneId: number | null, input: { parent?: string | null; parent_id?: number | null }) =>
+  (tx: DbOrTx) => assertWriteInScope(tx, actor, zoneId, input, { locked: true })
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Private phones leave the server masked unless the caller has parties.contact in scope.
@@ -101,7 +106,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const query = request.query
       const limit = query.limit ?? 10_000
-      const filters: ZoneFilters = { kinds: readKinds(query.kind), bbox: readBbox(query.bbox), parentCode: query.parent, q: query.q }
+      const filters: ZoneFilters = {
+        kinds: readKinds(query.kind), bbox: readBbox(query.bbox), parentCode: query.parent, q: query.q,
+        // A scoped reader lists the zones of its scope and, as context, the zones above it.
+        within: zonesInScopeSql(request.actor!, 'zones.read', { context: true }),
+      }
       const at = readAt(query.at)
       const features = await listZoneFeatures(app.db, {
         ...filters,
@@ -136,6 +145,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      if (await findZoneById(app.db, request.params.id)) await assertZoneReadable(app.db, request.actor!, 'zones.read', request.params.id, { context: true })
       const feature = await zoneFeatureById(app.db, request.params.id, {
         geometry: request.query.geometry ?? 'native',
         at: readAt(request.query.at),
@@ -160,6 +170,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const kind = readKind(request.params.kind, 'kind')
       const zone = await findZoneByCode(app.db, kind, request.params.code)
+      if (zone) await assertZoneReadable(app.db, request.actor!, 'zones.read', zone.id, { context: true })
       const at = readAt(request.query.at)
       const feature = zone && (await zoneFeatureById(app.db, zone.id, { geometry: request.query.geometry ?? 'native', at }))
       if (!feature) throw notFound(`${kind} ${request.params.code}`)
@@ -184,7 +195,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await assertWriteInScope(app.db, request.actor!, null, request.body)
-      const { feature, audit } = await createZone(app.db, request.body, { audit: auditWanted(request.query) })
+      const { feature, audit } = await createZone(app.db, request.body, {
+        audit: auditWanted(request.query),
+        checkScope: inTransaction(request.actor!, null, request.body),
+      })
       return reply.status(201).send({ ...feature, ...(audit ? { audit } : {}) })
     },
   )
@@ -205,7 +219,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await assertWriteInScope(app.db, request.actor!, request.params.id, request.body)
-      const { feature, audit } = await updateZone(app.db, request.params.id, request.body, { audit: auditWanted(request.query) })
+      const { feature, audit } = await updateZone(app.db, request.params.id, request.body, {
+        audit: auditWanted(request.query),
+        checkScope: inTransaction(request.actor!, request.params.id, request.body),
+      })
       return { ...feature, ...(audit ? { audit } : {}) }
     },
   )
@@ -229,6 +246,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       await assertWriteInScope(app.db, request.actor!, request.params.id, {})
       const { audit } = await deleteZone(app.db, request.params.id, request.query.version, request.query.cascade ?? false, {
         audit: auditWanted(request.query),
+        checkScope: inTransaction(request.actor!, request.params.id, {}),
       })
       return { deleted: true as const, ...(audit ? { audit } : {}) }
     },

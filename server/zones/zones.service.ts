@@ -47,6 +47,8 @@ export interface UpdateZoneInput {
 /** `audit: false` skips the before/after coverage audit (bulk scripts). */
 export interface AuditOption {
   audit?: boolean
+  /** The caller's scope check, run first inside the write's transaction (server/auth/scope.ts, assertZonesInScopeLocked). */
+  checkScope?: (tx: DbOrTx) => Promise<void>
 }
 
 /** A zone written, with what the write did to the coverage audit (absent when skipped). */
@@ -206,6 +208,7 @@ export async function createZone(db: Db, input: CreateZoneInput, options: AuditO
   throwProblems(await inputProblems(db, kind, input))
   const geometry = input.geometry as Geometry
   return db.transaction().execute(async (tx) => {
+    await options.checkScope?.(tx)
     const parent = await resolveParent(tx, kind, input)
     checkParent(kind, parent, input.parent_id !== undefined && input.parent_id !== null ? 'parent_id' : 'parent')
     checkCjtCode(kind, input.code, parent)
@@ -248,6 +251,7 @@ export async function updateZone(db: Db, id: number, input: UpdateZoneInput, opt
   return db.transaction().execute(async (tx) => {
     const zone = await findZoneById(tx, id, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${id}`)
+    await options.checkScope?.(tx)
     if (zone.version !== input.version) throw await versionConflict(tx, id, input.version)
     throwProblems(await inputProblems(tx, zone.kind, input))
 
@@ -301,6 +305,7 @@ export async function deleteZone(
   return db.transaction().execute(async (tx) => {
     const zone = await findZoneById(tx, id, { forUpdate: true })
     if (!zone) throw notFound(`Zone ${id}`)
+    await options.checkScope?.(tx)
     if (zone.version !== version) throw await versionConflict(tx, id, version)
     if (!cascade) {
       const { total, children } = await listChildren(tx, id, LISTED_CHILDREN)
