@@ -175,15 +175,25 @@ describe('the audit trail', () => {
     await expect.poll(async () => (await apiGet<Zone>(planner, `/api/zones/${grid.properties.id ?? grid.id}`)).properties.name).toBe(grid.properties.name)
   })
 
-  it('a planner of 武林门社区 renaming a grid of 天水社区 is told it is outside their jurisdiction', { timeout: 180_000 }, async () => {
+  it('a planner of 武林门社区 renaming 天水街道 above it (which they read, not edit) is told it is outside their jurisdiction', { timeout: 180_000 }, async () => {
     const driver = await open('planner.wulinmen')
     await givenTheAppIsOpen(driver)
-    const grid = await aGridOfTianshui(driver)
-    await whenIOpenTheZone(driver, grid)
-    await driver.page.getByTestId('zone-name').fill(`${grid.properties.name}（越权）`)
+    // Reads are scoped: a grid of 天水社区 beside 武林门社区 is not even listed to this planner.
+    const grids = await apiGet<FeatureCollection<Geometry, Zone['properties']>>(driver, '/api/zones?kind=grid&limit=10000')
+    expect(grids.features.some((g) => g.properties.code.startsWith('330105003002'))).toBe(false)
+    // The sub-district above their community is shown as context, and refused when renamed.
+    const subdistricts = await apiGet<FeatureCollection<Geometry, Zone['properties']>>(driver, '/api/zones?kind=subdistrict&limit=100')
+    const tianshui = subdistricts.features.find((z) => z.properties.code === '330105003') as Zone | undefined
+    if (!tianshui) throw new Error('天水街道 is not readable as the context of 武林门社区')
+    const { code, name } = tianshui.properties
+    await driver.page.getByTestId('search').fill(code)
+    await driver.page.getByTestId('search').press('Enter')
+    await driver.page.getByTestId('search-results').getByRole('button', { name: new RegExp(` ${code}$`) }).click()
+    await expect.poll(() => driver.page.getByTestId('zone-code').textContent()).toBe(code)
+    await driver.page.getByTestId('zone-name').fill(`${name}（越权）`)
     await driver.page.getByTestId('zone-rename').click()
     await expect.poll(() => driver.page.getByTestId('status').textContent(), { timeout: 30_000 }).toContain('超出您的管辖范围')
-    expect((await apiGet<Zone>(driver, `/api/zones/${grid.properties.id ?? grid.id}`)).properties.name).toBe(grid.properties.name)
+    expect((await apiGet<Zone>(driver, `/api/zones/${tianshui.properties.id ?? tianshui.id}`)).properties.name).toBe(name)
   })
 })
 
