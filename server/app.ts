@@ -36,6 +36,11 @@ import auditRoutes from './audit/audit.routes.js'
 import notifyRoutes from './notify/notify.routes.js'
 import open311Routes from './open311/open311.routes.js'
 import casesRoutes from './cases/cases.routes.js'
+import patrolsRoutes from './patrols/patrols.routes.js'
+import rostersRoutes from './rosters/rosters.routes.js'
+import assessmentRoutes from './assessment/assessment.routes.js'
+import reportsRoutes from './reports/reports.routes.js'
+import creditRoutes from './credit/credit.routes.js'
 import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
 import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
@@ -143,6 +148,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(notifyRoutes, { prefix: '/api' })
   await app.register(open311Routes, { prefix: '/open311/v2' })
   await app.register(casesRoutes, { prefix: '/api' })
+  await app.register(patrolsRoutes, { prefix: '/api' })
+  await app.register(rostersRoutes, { prefix: '/api' })
+  await app.register(assessmentRoutes, { prefix: '/api' })
+  // Reports also serve the public rankings page (/p/…) when a district publishes it.
+  await app.register(reportsRoutes)
+  await app.register(creditRoutes, { prefix: '/api' })
   await app.register(signboardsRoutes)
   await app.register(citizenRoutes)
 

@@ -28,6 +28,14 @@ export const permissionNames = {
   'cases.verify': 'Verify a handled case on the spot, and close it or send it back for rework',
   'cases.contact': "See a reporter's phone number unmasked (each unmasking is recorded)",
   'cases.configure': 'Set the working calendar, the categories\' time limits and the notification channels',
+  'patrols.record': 'Record one\'s own patrols (start, positions, stop, GPX upload) and read one\'s own tracks',
+  'patrols.read': 'Read patrols as aggregates: time and distance per zone, counts against the required frequency',
+  'patrols.tracks': "Read other people's raw patrol tracks (行踪轨迹, sensitive personal data; each read is recorded)",
+  'rosters.edit': 'Set the staff, shifts, duties and required patrol frequencies of zones (五定, 下沉六员)',
+  'assessment.read': 'Read the assessment indicators, rankings and monthly reports',
+  'assessment.configure': "Set the district's assessment rules (weights, thresholds) and what is published",
+  'credit.read': "Read the 门前三包 merchants' credit records",
+  'credit.edit': 'Give red and yellow cards and points, record inspections, set the credit rules',
 } as const
 
 export type Permission = keyof typeof permissionNames
@@ -63,6 +71,7 @@ export const roleTable = {
     permissions: [
       ...readZones, 'zones.edit', 'assignments.edit', 'categories.edit', 'parties.edit', 'parties.contact',
       'resolve.batch', 'transfer.import', 'transfer.export', 'signboards.print', 'cases.read', 'cases.configure',
+      'patrols.read', 'rosters.edit', 'assessment.read', 'assessment.configure', 'credit.read', 'credit.edit',
     ],
     scopes: ['all', 'jurisdiction'],
   },
@@ -71,12 +80,13 @@ export const roleTable = {
     permissions: [
       ...readZones, 'parties.contact', 'resolve.batch',
       'cases.read', 'cases.report', 'cases.dispatch', 'cases.verify', 'cases.contact',
+      'patrols.read', 'assessment.read', 'credit.read', 'credit.edit',
     ],
     scopes: ['all', 'jurisdiction'],
   },
   chief: {
     label: { zh: '街长/网格长', en: 'Chief' },
-    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle'],
+    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle', 'patrols.record'],
     scopes: ['party'],
   },
   department_handler: {
@@ -86,12 +96,12 @@ export const roleTable = {
   },
   grid_worker: {
     label: { zh: '网格员', en: 'Grid worker' },
-    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle', 'cases.verify'],
+    permissions: [...readZones, 'cases.read', 'cases.report', 'cases.handle', 'cases.verify', 'patrols.record', 'credit.read'],
     scopes: ['jurisdiction'],
   },
   leader: {
     label: { zh: '领导', en: 'Leader' },
-    permissions: [...readZones, 'cases.read'],
+    permissions: [...readZones, 'cases.read', 'patrols.record', 'patrols.read', 'assessment.read', 'credit.read'],
     scopes: ['all', 'jurisdiction'],
   },
   viewer: {
