@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { importFeatureCollection } from './import.service.js'
+import { loadDemoCredit } from '../credit/demo-credit.js'
 
 /**
  * The demo district: 天水街道 of 杭州市拱墅区, built from real OpenStreetMap streets by
@@ -15,6 +16,8 @@ export async function loadDemo(db: Db): Promise<string> {
   const document = JSON.parse(await readFile(DEMO_FILE, 'utf8')) as { features: { properties: { kind: string } }[] }
   const { created } = await importFeatureCollection(db, document)
   await applyDemoCategoryLimits(db)
+  // credit helper (issue 11): the demo's 门前三包 cards and points (data/demo/credit.json).
+  await loadDemoCredit(db)
   const byKind = new Map<string, number>()
   for (const feature of document.features) byKind.set(feature.properties.kind, (byKind.get(feature.properties.kind) ?? 0) + 1)
   const count = (kind: string) => byKind.get(kind) ?? 0
