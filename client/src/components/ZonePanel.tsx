@@ -9,6 +9,7 @@ import { AssignForm, type AssignBody } from './AssignForm.js'
 import { SignboardDialog } from './SignboardDialog.js'
 import { ZoneHistory } from '../audit/ZoneHistory.js'
 import { useSession } from '../session/session.js'
+import { CreditSection } from '../credit/CreditSection.js'
 
 interface Props {
   zone: ZoneFeature
@@ -160,6 +161,7 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
         </div>}
       </section>
 
+      {p.kind === 'frontage' && can('credit.read') && <CreditSection zoneId={zone.id} />}
       <section>
         <h4>{t('holderHistory')}</h4>
         <ul className="history" data-testid="zone-history">
