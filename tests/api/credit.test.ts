@@ -4,6 +4,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { accountIdByLogin, createApiToken } from '../../server/auth/accounts.js'
 import { runJobOnce } from '../../server/jobs/scheduler.js'
 import { CREDIT_EVALUATION_JOB } from '../../server/credit/credit-jobs.js'
+import { evaluateCredit } from '../../server/credit/credit.evaluate.js'
+import { loadDemoCredit } from '../../server/credit/demo-credit.js'
 
 /**
  * 门前三包 credit (issue 11 item 5) through HTTP: cases entered and filed through the case service
@@ -17,7 +19,7 @@ import { CREDIT_EVALUATION_JOB } from '../../server/credit/credit-jobs.js'
 
 type Who = { authorization: string | undefined }
 const CATEGORY = '占道经营'
-const [A, B, C, D] = ['330105003MQ0010', '330105003MQ0011', '330105003MQ0012', '330105003MQ0013']
+const [A, B, C, D, E] = ['330105003MQ0010', '330105003MQ0011', '330105003MQ0012', '330105003MQ0013', '330105003MQ0014']
 
 describe('门前三包 credit (credit)', () => {
   let t: TestApp
@@ -70,7 +72,7 @@ describe('门前三包 credit (credit)', () => {
       auth[login as keyof typeof auth] = { authorization: `Bearer ${token}` }
     }
     categoryId = (await db().selectFrom('category').select('id').where('name', '=', CATEGORY).executeTakeFirstOrThrow()).id
-    for (const code of [A, B, C, D, '330105003MQ0001', '330105003MQ0002']) {
+    for (const code of [A, B, C, D, E, '330105003MQ0001', '330105003MQ0002']) {
       const { rows } = await sql<{ id: number; party: number; lon: number; lat: number; phone: string }>`
         SELECT z.id, a.party_id AS party, p.phone, ST_X(ST_PointOnSurface(z.area)) AS lon, ST_Y(ST_PointOnSurface(z.area)) AS lat
         FROM zone z JOIN assignment a ON a.zone_id = z.id AND a.duty = 'merchant' AND a.valid_to IS NULL JOIN party p ON p.id = a.party_id
@@ -89,6 +91,10 @@ describe('门前三包 credit (credit)', () => {
     // Oldest first: +2 (inspection passed), −3 (inspection failed), +1 by hand.
     expect([...history].reverse().map((entry) => [entry.delta, entry.balance_after])).toEqual([[2, 102], [-3, 99], [1, 100]])
     expect((await record('330105003MQ0002')).inspections).toHaveLength(2)
+    // Loaded with the demo once: loading again finds the records and adds nothing.
+    const before = await creditCounts()
+    expect(await loadDemoCredit(db())).toBe(0)
+    expect(await creditCounts()).toEqual(before)
   })
 
   it('gives a yellow card and −5 when the third filed case on a strip within 90 days is evaluated, once however often it runs', async () => {
@@ -115,6 +121,16 @@ describe('门前三包 credit (credit)', () => {
     expect(shown.points.balance).toBe(95)
     expect(shown.cases.map((c: { number: string }) => c.number).sort()).toEqual([first.number, second.number, third.number].sort())
     expect(shown.cases.every((c: { resolution: string; on_time: unknown }) => c.resolution === 'open' && c.on_time === null)).toBe(true)
+  })
+
+  it('gives one yellow card when two evaluations run at once (the job in one process, a request in another)', async () => {
+    for (let i = 0; i < 3; i++) await caseOn(E)
+    // On PostgreSQL the two run on two connections of the pool and meet at the advisory lock.
+    const [one, two] = await Promise.all([evaluateCredit(db()), evaluateCredit(db())])
+    const onE = [...one, ...two].filter((f) => f.zone_code === E)
+    expect(onE.map((f) => [f.rule_key, f.card?.colour])).toEqual([['cases-yellow', 'yellow']])
+    expect((await record(E)).cards.in_force).toHaveLength(1)
+    expect((await record(E)).points.balance).toBe(95)
   })
 
   it('gives a red card and −10 from two yellow cards on the strip within 180 days (one by rule, one by hand)', async () => {
@@ -249,6 +265,13 @@ describe('门前三包 credit (credit)', () => {
     const dispatcherRules = await t.app.inject({ method: 'PUT', url: '/api/credit/rules', headers: auth.dispatcher, payload: { version: rules.version, rules: input } })
     expect(dispatcherRules.statusCode).toBe(403)
     expect(dispatcherRules.json().error.code).toBe('out_of_scope')
+    // Evaluation on demand reaches only the caller's scope: 天水街道 lies outside 武林门社区.
+    const evaluateOutside = await post('/api/credit/evaluate', { zone: '330105003' }, auth['planner.wulinmen'])
+    expect(evaluateOutside.statusCode).toBe(403)
+    expect(evaluateOutside.json().error.code).toBe('out_of_scope')
+    const evaluateInside = await post('/api/credit/evaluate', { zone: A }, auth.dispatcher)
+    expect(evaluateInside.statusCode, evaluateInside.body).toBe(200)
+    expect(evaluateInside.json().fired).toBe(0)
     expect(await creditCounts()).toEqual(before)
 
     // Reads: the grid worker's community holds no frontage; the viewer has no credit.read.

@@ -95,6 +95,7 @@ export function CreditSection({ zoneId }: { zoneId: number }) {
           </ul>
           <h5>{t('creditPointsHistory')}</h5>
           <ul className="credit-list" data-testid="credit-points-history">
+            {merchant.points.history.length === 0 && <li className="muted">{t('creditNoPoints')}</li>}
             {merchant.points.history.slice(0, 5).map((p) => (
               <li key={p.id}>{p.at?.slice(0, 10)} · {p.delta > 0 ? `+${p.delta}` : p.delta} → {p.balance_after} · {p.reason}</li>
             ))}

@@ -24,6 +24,7 @@ export const creditEn: Record<keyof typeof creditZh, string> = {
   creditPassed: 'passed',
   creditFailed: 'failed',
   creditPointsHistory: 'Points history',
+  creditNoPoints: 'No points entries',
   creditGiveCard: 'Give a card',
   creditAddPoints: 'Add or deduct points',
   creditRecordInspection: 'Record an inspection',

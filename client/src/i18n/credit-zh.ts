@@ -22,6 +22,7 @@ export const creditZh = {
   creditPassed: '合格',
   creditFailed: '不合格',
   creditPointsHistory: '积分记录',
+  creditNoPoints: '无积分记录',
   creditGiveCard: '发牌',
   creditAddPoints: '加减分',
   creditRecordInspection: '记录检查',
