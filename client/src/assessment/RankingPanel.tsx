@@ -6,7 +6,7 @@ import { assessmentUnits, formatValue, indicatorKeys, indicators, unitLabels, ty
 import type { AssessmentUnit } from '../../../server/assessment/types.js'
 import { choropleth, NO_VALUE_COLOUR } from './choropleth.js'
 import { attachGridValueLayer } from './grid-layer.js'
-import { defaultChoice, initialValue, periodParams, type PeriodChoice, type PeriodKind } from './period-choice.js'
+import { beijingDay, defaultChoice, initialValue, periodParams, type PeriodChoice, type PeriodKind } from './period-choice.js'
 import { reports, type Ranking } from './ranking-api.js'
 import './assessment.css'
 
@@ -147,7 +147,7 @@ export function RankingPanel({ controller, onClose }: { controller: MapControlle
         {error && <p className="error" data-testid="rank-error">{error}</p>}
         {ranking && (
           <p className="muted small" data-testid="rank-period-text">
-            {ranking.from.slice(0, 10)} – {ranking.to.slice(0, 10)} · {t('rankComparedWith')} {ranking.previous_from.slice(0, 10)} – {ranking.previous_to.slice(0, 10)}
+            {beijingDay(ranking.from)} – {beijingDay(ranking.to, { last: true })} · {t('rankComparedWith')} {beijingDay(ranking.previous_from)} – {beijingDay(ranking.previous_to, { last: true })}
             {loading ? ` · ${t('rankLoading')}` : ''}
           </p>
         )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultChoice, isoWeekOf, lastWholeQuarter, lastWholeWeek, periodParams } from './period-choice.js'
+import { beijingDay, defaultChoice, isoWeekOf, lastWholeQuarter, lastWholeWeek, periodParams } from './period-choice.js'
 
 describe('the ranking page’s period picker', () => {
   it('opens on the last whole month in Beijing time (at 07:30 UTC on 1 December it is already December there)', () => {
@@ -21,5 +21,10 @@ describe('the ranking page’s period picker', () => {
   it('sends custom days with the last day included (to is exclusive in the query), across a month end', () => {
     expect(periodParams({ kind: 'custom', value: '', fromDay: '2026-11-20', toDay: '2026-11-30' })).toEqual({ from: '2026-11-20', to: '2026-12-01' })
     expect(periodParams({ kind: 'week', value: '2026-W48', fromDay: '', toDay: '' })).toEqual({ period: '2026-W48' })
+  })
+
+  it('shows a period’s instants as Beijing days, the exclusive end as the last day', () => {
+    expect(beijingDay('2026-10-31T16:00:00.000Z')).toBe('2026-11-01')
+    expect(beijingDay('2026-11-30T16:00:00.000Z', { last: true })).toBe('2026-11-30')
   })
 })

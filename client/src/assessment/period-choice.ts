@@ -79,3 +79,8 @@ export function periodParams(choice: PeriodChoice): { period?: string; from?: st
   const next = new Date(Date.UTC(year, month - 1, day) + DAY_MS)
   return { from: choice.fromDay, to: `${next.getUTCFullYear()}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}` }
 }
+
+/** The Beijing calendar day of an instant (YYYY-MM-DD); with `last`, the day of the last moment before it (an exclusive end). */
+export function beijingDay(iso: string, options: { last?: boolean } = {}): string {
+  return new Date(new Date(iso).getTime() + OFFSET_MS - (options.last ? 1 : 0)).toISOString().slice(0, 10)
+}
