@@ -12,6 +12,10 @@ import './assessment.css'
 
 const PERIOD_KINDS: PeriodKind[] = ['month', 'week', 'quarter', 'custom']
 
+/** A class bound of the legend: counts with at most one decimal (0.6, not 0.6000000000000001). */
+const legendValue = (kind: Parameters<typeof formatValue>[0], value: number) =>
+  kind === 'count' ? String(Math.round(value * 10) / 10) : formatValue(kind, value)
+
 function ChangeArrow({ change, isNew, newLabel }: { change: number | null; isNew: boolean; newLabel: string }) {
   if (isNew) return <span className="rank-new">{newLabel}</span>
   if (change === null || change === 0) return <span className="muted">—</span>
@@ -192,7 +196,7 @@ export function RankingPanel({ controller, onClose }: { controller: MapControlle
           {scale.classes.map((entry) => (
             <li key={entry.colour}>
               <span className="swatch" style={{ background: entry.colour }} />
-              {formatValue(mapFacts.kind, entry.min)} – {formatValue(mapFacts.kind, entry.max)}
+              {legendValue(mapFacts.kind, entry.min)} – {legendValue(mapFacts.kind, entry.max)}
             </li>
           ))}
           <li><span className="swatch" style={{ background: NO_VALUE_COLOUR }} />{t('rankNoValue')}</li>
