@@ -24,7 +24,9 @@ export function attachGridValueLayer(controller: MapController): { set(values: G
   const map = controller.map
   let live = true
   let pending: FeatureCollection = { type: 'FeatureCollection', features: [] }
-  const collection = (values: GridValue[]): FeatureCollection => {
+  let values: GridValue[] = []
+  let zoneCount = controller.allZones().length
+  const collection = (): FeatureCollection => {
     const byId = new Map(values.map((value) => [value.zoneId, value]))
     const features: Feature[] = []
     for (const zone of controller.allZones()) {
@@ -41,15 +43,26 @@ export function attachGridValueLayer(controller: MapController): { set(values: G
     map.addLayer({ id: GRID_VALUE_LAYER, type: 'fill', source: SOURCE, paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.75 } }, below)
     map.addLayer({ id: LINE_LAYER, type: 'line', source: SOURCE, paint: { 'line-color': '#37474f', 'line-width': 0.8 } }, below)
   }
+  const draw = () => {
+    pending = collection()
+    if (live) (map.getSource(SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(pending)
+  }
+  // The zones may arrive (or change) after the values: draw again when the map holds other zones.
+  const zonesChanged = (event: maplibregl.MapSourceDataEvent) => {
+    if (event.sourceId !== 'zones' || controller.allZones().length === zoneCount) return
+    zoneCount = controller.allZones().length
+    draw()
+  }
+  map.on('sourcedata', zonesChanged)
   void controller.ready.then(add)
   return {
-    set(values) {
-      pending = collection(values)
-      if (!live) return
-      ;(map.getSource(SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(pending)
+    set(next) {
+      values = next
+      draw()
     },
     detach() {
       live = false
+      map.off('sourcedata', zonesChanged)
       if (map.getLayer(LINE_LAYER)) map.removeLayer(LINE_LAYER)
       if (map.getLayer(GRID_VALUE_LAYER)) map.removeLayer(GRID_VALUE_LAYER)
       if (map.getSource(SOURCE)) map.removeSource(SOURCE)
