@@ -24,6 +24,7 @@ import { AuditToast } from './components/AuditToast.js'
 import { ShopForm } from './components/ShopForm.js'
 import { ShopListDialog } from './components/ShopListDialog.js'
 import { CaseDesk } from './cases/CaseDesk.js'
+import { RankingPanel } from './assessment/RankingPanel.js'
 
 /**
  * The page: the store (app/store.ts) holds the state, the hooks do the work — the map
@@ -39,6 +40,7 @@ export function App() {
   const trustViews = useTrustViews()
   const store = useMemo(() => createStore(initialState()), [])
   const [casesOpen, setCasesOpen] = useState(false)
+  const [rankingOpen, setRankingOpen] = useState(false)
   const mapContainer = useRef<HTMLDivElement>(null)
 
   const notify = useCallback((text: string, tone: 'info' | 'error' = 'info') => store.set({ message: { text, tone } }), [store])
@@ -112,8 +114,14 @@ export function App() {
             userMenu={<UserMenu views={trustViews.entries} />}
             casesOpen={casesOpen}
             onCases={() => setCasesOpen(!casesOpen)}
+            rankingOpen={rankingOpen && !casesOpen}
+            onRanking={() => {
+              setRankingOpen(!rankingOpen || casesOpen)
+              setCasesOpen(false)
+            }}
           />
           {casesOpen && <CaseDesk controller={controller} onClose={() => setCasesOpen(false)} />}
+          {rankingOpen && !casesOpen && <RankingPanel controller={controller} onClose={() => setRankingOpen(false)} />}
           <div className="left-column">
             {can('resolve') && <DispatcherBar
               category={category}

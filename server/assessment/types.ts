@@ -12,6 +12,12 @@ export interface AssessmentQuery {
   from: Date
   to: Date
   by: AssessmentUnit
+  /**
+   * Only what lies inside these zones (a caller's scope: every zone under their grants): the area
+   * units among them, and for departments and people the cases and patrols in them. Absent or
+   * null: everything.
+   */
+  scopeZoneIds?: readonly number[] | null
 }
 
 /** The counts of one unit in the period; every rate and the score are derived from them. */

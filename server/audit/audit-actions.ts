@@ -190,6 +190,11 @@ export const routeAudits: Record<string, RouteAudit> = {
   'POST /api/public/cases': { action: 'case.public_create', keepAfter: false, fromAnswer: (answer) => ({ type: 'case', code: answer.number as string }) },
   'POST /api/public/cases/:token/photos': { action: 'case.public_photo', keepAfter: false },
   'POST /api/public/cases/:token/rating': { action: 'case.public_rating', keepAfter: false },
+
+  // reports (issue 11): the exports of the rankings (with people's names and scores when by=person), and what is published.
+  'GET /api/assessment/export.xlsx': { action: ({ request }) => (/person/.test(String(record(request.query).by)) ? 'export.personal' : 'assessment.export'), keepAfter: false },
+  'GET /api/assessment/report.pdf': { action: ({ request }) => (/person/.test(String(record(request.query).by)) ? 'export.personal' : 'assessment.report'), keepAfter: false },
+  'PUT /api/assessment/publication': { action: 'assessment_publication.update', objectType: 'assessment_publication' },
 }
 
 /** The GET routes recorded (exports of personal data and of the trail itself). */

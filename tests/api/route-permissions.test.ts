@@ -22,6 +22,7 @@ const publicRoutes = new Set([
   'GET /api/public/resolve',
   'GET /r/{code}',
   'GET /r/{code}/report', 'GET /c/{token}',
+  'GET /p/rankings',
   'GET /api/public/categories', 'POST /api/public/cases', 'GET /api/public/cases/{token}', 'POST /api/public/cases/{token}/photos', 'GET /api/public/cases/{token}/photos/{photo}', 'POST /api/public/cases/{token}/rating',
 ])
 

@@ -22,6 +22,9 @@ interface Props {
   /** The case desk (issue 10): its 案件 button, for those with cases.read. */
   casesOpen?: boolean
   onCases?(): void
+  /** The ranking page 考核排行 (issue 11): its button, for those with assessment.read. */
+  rankingOpen?: boolean
+  onRanking?(): void
 }
 
 export function Toolbar(props: Props) {
@@ -69,6 +72,9 @@ export function Toolbar(props: Props) {
       ))}
       {props.onCases && can('cases.read') && (
         <button data-testid="cases-tool" className={props.casesOpen ? 'active' : ''} onClick={props.onCases}>{t('casesTool')}</button>
+      )}
+      {props.onRanking && can('assessment.read') && (
+        <button data-testid="ranking-tool" className={props.rankingOpen ? 'active' : ''} onClick={props.onRanking}>{t('assessmentTool')}</button>
       )}
       {!edits && <span className="chip muted" data-testid="read-only">{t('readOnly')}</span>}
       {edits && <>

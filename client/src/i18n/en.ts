@@ -3,6 +3,7 @@ import type { MessageKey } from './zh.js'
 import { trustEn } from './trust-en.js'
 import { casesEn } from './cases-en.js'
 import { creditEn } from './credit-en.js'
+import { assessmentEn } from './assessment-en.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -249,4 +250,5 @@ export const en: Record<MessageKey, string> = {
   ...trustEn,
   ...casesEn,
   ...creditEn,
+  ...assessmentEn,
 }

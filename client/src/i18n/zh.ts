@@ -2,6 +2,7 @@ import { kindMessages } from '../kinds/zone-kinds.js'
 import { trustZh } from './trust-zh.js'
 import { casesZh } from './cases-zh.js'
 import { creditZh } from './credit-zh.js'
+import { assessmentZh } from './assessment-zh.js'
 
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
@@ -249,6 +250,7 @@ export const zh = {
   ...trustZh,
   ...casesZh,
   ...creditZh,
+  ...assessmentZh,
 } as const
 
 export type MessageKey = keyof typeof zh

@@ -1,0 +1,31 @@
+import type { assessmentZh } from './assessment-zh.js'
+
+/** The labels of the ranking page (issue 11), in English. */
+export const assessmentEn: Record<keyof typeof assessmentZh, string> = {
+  assessmentTool: 'Rankings',
+  rankTitle: 'Assessment rankings',
+  rankClose: 'Close',
+  rankPeriod: 'Period',
+  'rankPeriod.month': 'Month',
+  'rankPeriod.week': 'Week',
+  'rankPeriod.quarter': 'Quarter',
+  'rankPeriod.custom': 'Custom',
+  rankFrom: 'From',
+  rankTo: 'To',
+  rankUnit: 'Units',
+  rankSort: 'Sort by',
+  rankRank: 'Rank',
+  rankChange: 'Change',
+  rankName: 'Name',
+  rankPreviousRank: 'Before',
+  rankComparedWith: 'Compared with',
+  rankExportXlsx: 'Excel',
+  rankExportPdf: 'Monthly bulletin PDF',
+  rankMap: 'Colour the grids on the map',
+  rankMapIndicator: 'Map indicator',
+  rankNoValue: 'No data',
+  rankNone: 'No assessment data for this period',
+  rankLoading: 'Computing…',
+  rankRefresh: 'Refresh',
+  rankNew: 'new',
+}
