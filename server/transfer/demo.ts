@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { importFeatureCollection } from './import.service.js'
+import { loadDemoRosters } from '../rosters/demo-rosters.js'
 
 /**
  * The demo district: 天水街道 of 杭州市拱墅区, built from real OpenStreetMap streets by
@@ -15,12 +16,15 @@ export async function loadDemo(db: Db): Promise<string> {
   const document = JSON.parse(await readFile(DEMO_FILE, 'utf8')) as { features: { properties: { kind: string } }[] }
   const { created } = await importFeatureCollection(db, document)
   await applyDemoCategoryLimits(db)
+  // Rosters (docs/rosters.md): staff, shifts and required patrols of the demo's grids and streets.
+  const rosters = await loadDemoRosters(db)
   const byKind = new Map<string, number>()
   for (const feature of document.features) byKind.set(feature.properties.kind, (byKind.get(feature.properties.kind) ?? 0) + 1)
   const count = (kind: string) => byKind.get(kind) ?? 0
   return (
     `天水街道 (杭州市拱墅区): ${count('community')} communities, ${count('grid')} grids, ${count('street')} streets, ` +
-    `${count('segment')} segments, ${count('frontage')} frontages; ${created.parties} parties, ${created.routes} category routes`
+    `${count('segment')} segments, ${count('frontage')} frontages; ${created.parties} parties, ${created.routes} category routes; ` +
+    `${rosters.staff} rostered staff`
   )
 }
 
