@@ -35,9 +35,9 @@ describe('rosters', () => {
       const enforcement = response.json().filter((row: { department_kind: string }) => row.department_kind === 'enforcement')
       // 16 hours in three: 5 h 20 min each.
       expect(enforcement.map((row: { party: { name: string }; shift: object }) => [row.party.name, row.shift])).toEqual([
-        ['叶示例', { label: '早班', start: '07:00', end: '12:20' }],
-        ['潘示例', { label: '中班', start: '12:20', end: '17:40' }],
-        ['杜示例', { label: '晚班', start: '17:40', end: '23:00' }],
+        ['叶晓东', { label: '早班', start: '07:00', end: '12:20' }],
+        ['潘立军', { label: '中班', start: '12:20', end: '17:40' }],
+        ['杜海燕', { label: '晚班', start: '17:40', end: '23:00' }],
       ])
     })
 
@@ -64,7 +64,7 @@ describe('rosters', () => {
       expect(report.staffed).toEqual(['sanitation', 'enforcement', 'traffic', 'market', 'grid'])
       expect(report.missing).toEqual(['food_drug'])
       expect(report.complete).toBe(false)
-      expect(report.kinds.find((k: { kind: string }) => k.kind === 'traffic').staff[0]).toMatchObject({ name: '钟示例', shift: '早晚高峰 07:00–19:00' })
+      expect(report.kinds.find((k: { kind: string }) => k.kind === 'traffic').staff[0]).toMatchObject({ name: '钟伟', shift: '早晚高峰 07:00–19:00' })
 
       const gaps = (await t.app.inject({ method: 'GET', url: '/api/rosters/gaps' })).json()
       const streets = demo.features.filter((f) => f.properties.kind === 'street')
@@ -276,7 +276,7 @@ describe('rosters', () => {
       const page = await t.app.inject({ method: 'GET', url: '/r/330105003J01', headers: { authorization: undefined } })
       expect(page.statusCode).toBe(200)
       expect(page.body).toContain('值守人员')
-      for (const text of ['叶示例', '城管执法队员 · 早班 07:00–12:20', '杜示例', '139-0000-0103']) expect(page.body).toContain(text)
+      for (const text of ['叶晓东', '城管执法队员 · 早班 07:00–12:20', '杜海燕', '139-0000-0103']) expect(page.body).toContain(text)
       // The leader on 环城北路 is not shown publicly.
       expect(page.body).not.toContain('包联领导')
 
