@@ -64,6 +64,12 @@ export function mobilePageHtml(data: SignboardData): string {
         .map((d) => contactRow(d.name, d.categories.length ? `负责：${d.categories.join('、')}` : null, d.phone))
         .join('')}${data.fallback ? contactRow(data.fallback.name, '属地兜底', data.fallback.phone) : ''}</ul></section>`
     : ''
+  // 五定 / 值守 (docs/rosters.md): the staff the city shows publicly, with role or 六员 kind and shift.
+  const staff = data.staff.length
+    ? `<section data-testid="staff"><h2>值守人员</h2><ul>${data.staff
+        .map((s) => contactRow(s.name, [s.role, s.shift].filter(Boolean).join(' · ') || null, s.phone))
+        .join('')}</ul></section>`
+    : ''
   const smsBody = `【${printable(data.zone.name)}】市民反映问题，位置：`
   return `<!doctype html>
 <html lang="zh-CN">
@@ -97,6 +103,7 @@ export function mobilePageHtml(data: SignboardData): string {
 <header><h1 data-testid="zone-name">${escapeHtml(data.title)}</h1>${data.jurisdiction ? `<p>所属：${escapeHtml(data.jurisdiction)}</p>` : ''}</header>
 <main>
 ${groups || '<section><h2>责任人</h2><p class="none">暂未指定责任人</p></section>'}
+${staff}
 ${departments}
 <section class="actions">
   <h2>反映问题</h2>

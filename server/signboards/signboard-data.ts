@@ -17,6 +17,7 @@ import {
   zoneExtent,
   zoneOutline,
 } from './signboards.repository.js'
+import { publicStaffOf, staffOnSignboard, type PublicStaff } from '../rosters/public-staff.js'
 
 /** Everything printed on one signboard, gathered from the database; the layout only draws it. */
 // The kinds a board is made for are rows of the kind table; re-exported for the schemas and routes.
@@ -75,6 +76,10 @@ export interface SignboardData {
   groups: PeopleGroup[]
   departments: { name: string; phone: string | null; categories: string[] }[]
   fallback: { name: string; phone: string | null } | null
+  /** The zone's staff shown publicly today (docs/rosters.md): always on the /r/ page. */
+  staff: PublicStaff[]
+  /** Whether the printed board lists `staff` too (the city's switch, sql/016). */
+  staffOnBoard: boolean
   hotline: string
   duties: string
   qrUrl: string
@@ -224,6 +229,7 @@ export async function gatherSignboard(
       groups,
       departments: [...departments.values()],
       fallback: fallbackHolder ? { name: fallbackHolder.name, phone: fallbackHolder.phone } : null,
+      staff: await publicStaffOf(db, zone.id, options.now),
     })
   ).body
   return {
@@ -233,6 +239,8 @@ export async function gatherSignboard(
     groups: contacts.groups,
     departments: contacts.departments,
     fallback: contacts.fallback,
+    staff: contacts.staff,
+    staffOnBoard: contacts.staff.length > 0 && (await staffOnSignboard(db, zone)),
     hotline: SUPERVISION_HOTLINE,
     duties: (await getDutyText(db, zone.kind)) ?? '',
     qrUrl: await mobileUrl(db, options.publicUrl, zone),

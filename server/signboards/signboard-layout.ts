@@ -269,7 +269,15 @@ function flow(blocks: Block[], box: Box): Shape[] {
   })
 }
 
+/** The people panel's groups: the chiefs, then the shown staff where the city prints them (docs/rosters.md). */
+function withStaff(data: SignboardData): SignboardData {
+  if (!data.staffOnBoard || data.staff.length === 0) return data
+  const staff: Person[] = data.staff.map((s) => ({ role: s.role, name: s.name, title: [s.role, s.shift].filter(Boolean).join(' '), phone: s.phone, holds: null }))
+  return { ...data, groups: [...data.groups, { heading: '值守人员', people: staff }] }
+}
+
 function panel(data: SignboardData, layout: Layout, measure: MeasureText): Shape[] {
+  data = withStaff(data)
   const { people, departments } = layout
   const inner: Box = { x: departments.x + 4, y: departments.y + 1.5, width: departments.width - 8, height: departments.height - 3 }
   return [

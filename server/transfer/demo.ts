@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { importFeatureCollection } from './import.service.js'
 import { loadDemoCredit } from '../credit/demo-credit.js'
+import { loadDemoRosters } from '../rosters/demo-rosters.js'
 
 /**
  * The demo district: 天水街道 of 杭州市拱墅区, built from real OpenStreetMap streets by
@@ -18,12 +19,15 @@ export async function loadDemo(db: Db): Promise<string> {
   await applyDemoCategoryLimits(db)
   // credit helper (issue 11): the demo's 门前三包 cards and points (data/demo/credit.json).
   await loadDemoCredit(db)
+  // Rosters (docs/rosters.md): staff, shifts and required patrols of the demo's grids and streets.
+  const rosters = await loadDemoRosters(db)
   const byKind = new Map<string, number>()
   for (const feature of document.features) byKind.set(feature.properties.kind, (byKind.get(feature.properties.kind) ?? 0) + 1)
   const count = (kind: string) => byKind.get(kind) ?? 0
   return (
     `天水街道 (杭州市拱墅区): ${count('community')} communities, ${count('grid')} grids, ${count('street')} streets, ` +
-    `${count('segment')} segments, ${count('frontage')} frontages; ${created.parties} parties, ${created.routes} category routes`
+    `${count('segment')} segments, ${count('frontage')} frontages; ${created.parties} parties, ${created.routes} category routes; ` +
+    `${rosters.staff} rostered staff`
   )
 }
 

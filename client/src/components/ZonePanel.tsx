@@ -10,6 +10,7 @@ import { SignboardDialog } from './SignboardDialog.js'
 import { ZoneHistory } from '../audit/ZoneHistory.js'
 import { useSession } from '../session/session.js'
 import { CreditSection } from '../credit/CreditSection.js'
+import { RosterSection } from '../rosters/RosterSection.js'
 
 interface Props {
   zone: ZoneFeature
@@ -172,6 +173,8 @@ export function ZonePanel({ zone, commit, apply, onClose }: Props) {
           ))}
         </ul>
       </section>
+      {/* 五定 / 值守 (docs/rosters.md) */}
+      <RosterSection zone={{ id: zone.id, kind: p.kind, code: p.code }} />
       <ZoneHistory zoneId={zone.id} refresh={`${p.version}:${historyTick}`} />
       {canEdit && <button className="danger" data-testid="zone-delete" onClick={remove}>{t('deleteZone')}</button>}
     </div>

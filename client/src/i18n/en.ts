@@ -4,6 +4,7 @@ import { trustEn } from './trust-en.js'
 import { casesEn } from './cases-en.js'
 import { creditEn } from './credit-en.js'
 import { assessmentEn } from './assessment-en.js'
+import { rostersEn } from './rosters-en.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -251,4 +252,5 @@ export const en: Record<MessageKey, string> = {
   ...casesEn,
   ...creditEn,
   ...assessmentEn,
+  ...rostersEn,
 }

@@ -3,6 +3,7 @@ import { trustZh } from './trust-zh.js'
 import { casesZh } from './cases-zh.js'
 import { creditZh } from './credit-zh.js'
 import { assessmentZh } from './assessment-zh.js'
+import { rostersZh } from './rosters-zh.js'
 
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
@@ -251,6 +252,7 @@ export const zh = {
   ...casesZh,
   ...creditZh,
   ...assessmentZh,
+  ...rostersZh,
 } as const
 
 export type MessageKey = keyof typeof zh
