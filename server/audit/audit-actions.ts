@@ -190,6 +190,14 @@ export const routeAudits: Record<string, RouteAudit> = {
   'POST /api/public/cases': { action: 'case.public_create', keepAfter: false, fromAnswer: (answer) => ({ type: 'case', code: answer.number as string }) },
   'POST /api/public/cases/:token/photos': { action: 'case.public_photo', keepAfter: false },
   'POST /api/public/cases/:token/rating': { action: 'case.public_rating', keepAfter: false },
+
+  // patrols helper (issue 11): positions are personal data (行踪轨迹), so no body is copied into the trail.
+  'POST /api/patrols': { action: 'patrol.start', keepAfter: false, fromAnswer: (answer) => ({ type: 'patrol', id: answer.id as number }) },
+  'POST /api/patrols/gpx': { action: 'patrol.gpx_upload', keepAfter: false, fromAnswer: (answer) => ({ type: 'patrol', id: answer.id as number }) },
+  'POST /api/patrols/:id/fixes': { action: 'patrol.fixes', objectType: 'patrol', keepAfter: false },
+  'POST /api/patrols/:id/stop': { action: 'patrol.stop', objectType: 'patrol', keepAfter: false },
+  'POST /api/patrols/:id/discard': { action: 'patrol.discard', objectType: 'patrol', keepAfter: false },
+  'POST /api/patrols/:id/findings': { action: 'patrol.finding', objectType: 'patrol', keepAfter: false },
 }
 
 /** The GET routes recorded (exports of personal data and of the trail itself). */
