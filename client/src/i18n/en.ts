@@ -2,6 +2,7 @@ import { kindMessages } from '../kinds/zone-kinds.js'
 import type { MessageKey } from './zh.js'
 import { trustEn } from './trust-en.js'
 import { casesEn } from './cases-en.js'
+import { patrolsEn } from './patrols-en.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -247,4 +248,5 @@ export const en: Record<MessageKey, string> = {
   'reason.unknown': 'This could not be done',
   ...trustEn,
   ...casesEn,
+  ...patrolsEn,
 }

@@ -1,6 +1,7 @@
 import { kindMessages } from '../kinds/zone-kinds.js'
 import { trustZh } from './trust-zh.js'
 import { casesZh } from './cases-zh.js'
+import { patrolsZh } from './patrols-zh.js'
 
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
@@ -247,6 +248,7 @@ export const zh = {
   'reason.unknown': '无法完成此操作',
   ...trustZh,
   ...casesZh,
+  ...patrolsZh,
 } as const
 
 export type MessageKey = keyof typeof zh
