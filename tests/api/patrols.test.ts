@@ -6,6 +6,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { accountIdByLogin, createApiToken } from '../../server/auth/accounts.js'
 import { runJobOnce } from '../../server/jobs/scheduler.js'
 import { PATROL_RETENTION_JOB } from '../../server/patrols/retention.js'
+import { BatchError, importBatchFile } from '../../server/patrols/batch.js'
+import { defaultPatrolSettings } from '../../server/patrols/patrols.settings.js'
 
 /**
  * Issue 11 item 1 through HTTP, on both databases: a grid worker walks a real demo street (its
@@ -327,6 +329,25 @@ ${fixes.slice(split).map((f) => `      <trkpt lat="${f.lat}" lon="${f.lon}"><tim
     expect((await get(`/api/patrols/${patrolId}`)).json().findings.map((f: { id: number }) => f.id)).toEqual([created.id])
     // Only the walker files findings on a patrol.
     expect((await post(`/api/patrols/${patrolId}/findings`, { category_id: category.id, description: 'x', location: { lon: middle.lon, lat: middle.lat } }, auth.chief)).statusCode).toBe(403)
+  })
+
+  it('imports a night\'s NDJSON of two walkers as two credited patrols, and a file with a bad line not at all', async () => {
+    const db = t.handle.db
+    const night = (fixes: Fix[], login: string) => fixes.map((f) => JSON.stringify({ login, at: new Date(Date.parse(f.at) - 2 * 86_400_000).toISOString(), lon: f.lon, lat: f.lat, accuracy_m: 8 }))
+    const count = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM patrol WHERE source = 'batch'`.execute(db)).rows[0]!.n)
+    const bad = [...night(walk.slice(0, 3), 'gridworker'), '{"login":"chief","at":"2026-12-01T20:00:00Z","lon":120.16,"lat":95}'].join('\n')
+    const refused = await importBatchFile(db, 'night-bad.ndjson', bad, {}, defaultPatrolSettings).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(BatchError)
+    expect((refused as Error).message).toBe('night-bad.ndjson:4: lat must be a number from -90 to 90')
+    expect(await count()).toBe(0)
+    const content = [...night(walk, 'gridworker'), ...night(walk.slice(0, 20), 'chief')].join('\n') + '\n'
+    const result = await importBatchFile(db, 'night.ndjson', content, {}, defaultPatrolSettings)
+    expect(result.patrols.map((p) => [p.walker, p.fixes])).toEqual([['gridworker', walk.length], ['chief', 20]])
+    const phone = (await get(`/api/patrols/${patrolId}`)).json()
+    expect(result.patrols[0]!.distance_m).toBeCloseTo(phone.distance_m, 0)
+    const { rows } = await sql<{ role: string; n: number }>`
+      SELECT p.role, (SELECT count(*)::int FROM patrol_credit c WHERE c.patrol_id = p.id AND c.zone_kind = 'grid') AS n FROM patrol p WHERE p.id = ${result.patrols[1]!.id}`.execute(db)
+    expect(rows[0]).toEqual({ role: 'chief', n: 1 })
   })
 
   it('deletes positions older than the retention period and keeps the credits', async () => {
