@@ -195,6 +195,13 @@ export const routeAudits: Record<string, RouteAudit> = {
   'GET /api/assessment/export.xlsx': { action: ({ request }) => (/person/.test(String(record(request.query).by)) ? 'export.personal' : 'assessment.export'), keepAfter: false },
   'GET /api/assessment/report.pdf': { action: ({ request }) => (/person/.test(String(record(request.query).by)) ? 'export.personal' : 'assessment.report'), keepAfter: false },
   'PUT /api/assessment/publication': { action: 'assessment_publication.update', objectType: 'assessment_publication' },
+  // patrols helper (issue 11): positions are personal data (行踪轨迹), so no body is copied into the trail.
+  'POST /api/patrols': { action: 'patrol.start', keepAfter: false, fromAnswer: (answer) => ({ type: 'patrol', id: answer.id as number }) },
+  'POST /api/patrols/gpx': { action: 'patrol.gpx_upload', keepAfter: false, fromAnswer: (answer) => ({ type: 'patrol', id: answer.id as number }) },
+  'POST /api/patrols/:id/fixes': { action: 'patrol.fixes', objectType: 'patrol', keepAfter: false },
+  'POST /api/patrols/:id/stop': { action: 'patrol.stop', objectType: 'patrol', keepAfter: false },
+  'POST /api/patrols/:id/discard': { action: 'patrol.discard', objectType: 'patrol', keepAfter: false },
+  'POST /api/patrols/:id/findings': { action: 'patrol.finding', objectType: 'patrol', keepAfter: false },
 }
 
 /** The GET routes recorded (exports of personal data and of the trail itself). */

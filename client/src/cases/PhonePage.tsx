@@ -7,6 +7,7 @@ import { CaseActions } from './CaseActions.js'
 import { CaseClock, CaseFlags, CasePhotos } from './CaseDetails.js'
 import { label } from './labels.js'
 import { MAP_HASH } from './route.js'
+import { PATROL_HASH } from '../patrols/route.js'
 import { SmallMap } from './SmallMap.js'
 import './cases.css'
 
@@ -57,6 +58,7 @@ export function PhonePage() {
         <span className="grow" />
         <button onClick={() => void load()} data-testid="phone-refresh">{t('caseRefresh')}</button>
         <button data-testid="language" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
+        {session.info.permissions.includes('patrols.record') && <a href={PATROL_HASH} data-testid="phone-open-patrol">{t('patrolOpen')}</a>}
         {session.info.permissions.includes('zones.read') && <a href={MAP_HASH} data-testid="phone-open-map">{t('phoneOpenMap')}</a>}
         <button data-testid="sign-out" onClick={() => void session.signOut()}>{t('signOut')}</button>
       </div>

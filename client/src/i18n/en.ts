@@ -5,6 +5,7 @@ import { casesEn } from './cases-en.js'
 import { creditEn } from './credit-en.js'
 import { assessmentEn } from './assessment-en.js'
 import { rostersEn } from './rosters-en.js'
+import { patrolsEn } from './patrols-en.js'
 
 /** Every label of the app in English; the type makes a missing translation a compile error. */
 export const en: Record<MessageKey, string> = {
@@ -253,4 +254,5 @@ export const en: Record<MessageKey, string> = {
   ...creditEn,
   ...assessmentEn,
   ...rostersEn,
+  ...patrolsEn,
 }

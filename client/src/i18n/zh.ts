@@ -4,6 +4,7 @@ import { casesZh } from './cases-zh.js'
 import { creditZh } from './credit-zh.js'
 import { assessmentZh } from './assessment-zh.js'
 import { rostersZh } from './rosters-zh.js'
+import { patrolsZh } from './patrols-zh.js'
 
 /** Every label of the app in Simplified Chinese, the default language. */
 export const zh = {
@@ -253,6 +254,7 @@ export const zh = {
   ...creditZh,
   ...assessmentZh,
   ...rostersZh,
+  ...patrolsZh,
 } as const
 
 export type MessageKey = keyof typeof zh

@@ -12,6 +12,8 @@ import { TotpEnrolment } from './TotpEnrolment.js'
 import { Workspace } from './TrustViews.js'
 import { PhonePage } from '../cases/PhonePage.js'
 import { useHash, wantsPhonePage } from '../cases/route.js'
+import { PatrolPage } from '../patrols/PatrolPage.js'
+import { wantsPatrolPage } from '../patrols/route.js'
 
 type Phase =
   | { name: 'loading' }
@@ -84,7 +86,8 @@ export function Root() {
         onCancel={() => void session?.signOut()}
       />
     )
-  } else if (wantsPhonePage(phase.info)) content = <PhonePage key={signIns} />
+  } else if (wantsPatrolPage(phase.info)) content = <PatrolPage key={signIns} />
+  else if (wantsPhonePage(phase.info)) content = <PhonePage key={signIns} />
   else if (phase.info.permissions.includes('zones.read')) content = <App key={signIns} />
   else content = <Workspace key={signIns} />
 

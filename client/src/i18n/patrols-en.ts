@@ -1,0 +1,33 @@
+import type { patrolsZh } from './patrols-zh.js'
+
+/** The labels of the patrol page (issue 11), in English. */
+export const patrolsEn: Record<keyof typeof patrolsZh, string> = {
+  patrolOpen: 'Patrol',
+  patrolTitle: 'Patrol',
+  patrolBack: 'My cases',
+  patrolStart: 'Start patrol',
+  patrolStop: 'Stop patrol',
+  patrolDiscard: 'Discard this patrol',
+  patrolRecording: 'Recording',
+  patrolDistance: 'Distance',
+  patrolTime: 'Time',
+  patrolGrids: 'Grids crossed',
+  patrolNoGrid: 'No grid entered yet',
+  patrolPending: 'Positions waiting to be sent',
+  patrolNoGeolocation: 'This device cannot give its position',
+  patrolGeoDenied: 'Permission to use the position was refused',
+  patrolFind: 'Report a problem',
+  patrolFindCategory: 'Category',
+  patrolFindNote: 'Description',
+  patrolFindPhoto: 'Photo (optional)',
+  patrolFindSubmit: 'Report',
+  patrolFindFiled: 'Filed as case ',
+  patrolFindNoPosition: 'No position yet: cannot report',
+  patrolSummary: 'Patrol summary',
+  patrolSummaryGrids: 'Grids',
+  patrolSummaryStreets: 'Streets and segments',
+  patrolSummaryFindings: 'Problems found',
+  patrolAgain: 'Patrol again',
+  patrolMetres: 'm',
+  patrolMinutes: 'min',
+}
