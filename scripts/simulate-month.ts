@@ -245,6 +245,8 @@ export async function simulateMonth(db: Db, options: { month: string; seed: numb
     SELECT 1 FROM patrol WHERE note LIKE ${`${SIMULATION_NOTE}%`} AND started_at >= ${bounds.from.toISOString()}::timestamptz
       AND started_at < ${bounds.to.toISOString()}::timestamptz LIMIT 1`.execute(db)
   if (already.rows.length > 0) throw new Error(`${options.month} has been simulated on this database already`)
+  const anyGrid = await sql`SELECT 1 FROM zone WHERE kind = 'grid' LIMIT 1`.execute(db)
+  if (anyGrid.rows.length === 0) throw new Error('the database holds no grids: start the server once (npm start loads the demo district) or import a district first')
   const random = seededRandom(options.seed)
   const between = (low: number, high: number) => low + random() * (high - low)
   const firstDay = beijingDay(bounds.from)
@@ -473,7 +475,7 @@ async function main(): Promise<number> {
     return 0
   }
   const seed = Number(values.seed)
-  if (!values.month || !/^\d{4}-\d{2}$/.test(values.month) || !Number.isSafeInteger(seed)) {
+  if (!values.month || !/^\d{4}-\d{2}$/.test(values.month) || !periodBounds(values.month) || !Number.isSafeInteger(seed)) {
     console.error(usage)
     return 2
   }
