@@ -206,7 +206,7 @@ const routes: FastifyPluginAsync = async (app) => {
     const name = [body.last_name, body.first_name].filter((part) => typeof part === 'string' && part.trim()).join('')
     const phone = readPhone(body.phone, 'phone', details)
     if (details.length) throw new Open311Error(400, details.map((detail) => `${detail.field} ${detail.reason}`).join('; '))
-    const now = new Date()
+    const now = app.clock()
     const category = await requireCaseCategory(db, service.id, true)
     const point = { lon, lat }
     const routing = await routePoint(db, category, point, null, now)
@@ -244,7 +244,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const start = readDate(query.start_date, 'start_date')
       const end = readDate(query.end_date, 'end_date')
       // GeoReport: without dates, the last 90 days.
-      conditions.push(sql`c.created_at >= ${start ?? new Date(Date.now() - 90 * 86_400_000)}`)
+      conditions.push(sql`c.created_at >= ${start ?? new Date(app.clock().getTime() - 90 * 86_400_000)}`)
       if (end) conditions.push(sql`c.created_at <= ${end}`)
       if (typeof query.service_code === 'string' && query.service_code) {
         const codes = query.service_code.split(',').map((code) => code.trim())
