@@ -24,6 +24,7 @@ import { AuditToast } from './components/AuditToast.js'
 import { ShopForm } from './components/ShopForm.js'
 import { ShopListDialog } from './components/ShopListDialog.js'
 import { CaseDesk } from './cases/CaseDesk.js'
+import { linkedCaseId } from './cases/route.js'
 
 /**
  * The page: the store (app/store.ts) holds the state, the hooks do the work — the map
@@ -38,7 +39,9 @@ export function App() {
   const { can } = useSession()
   const trustViews = useTrustViews()
   const store = useMemo(() => createStore(initialState()), [])
-  const [casesOpen, setCasesOpen] = useState(false)
+  // A notification's link (/?case=<id>) opens the desk on that case.
+  const [linkedCase] = useState(() => (can('cases.read') ? linkedCaseId() : null))
+  const [casesOpen, setCasesOpen] = useState(linkedCase !== null)
   const mapContainer = useRef<HTMLDivElement>(null)
 
   const notify = useCallback((text: string, tone: 'info' | 'error' = 'info') => store.set({ message: { text, tone } }), [store])
@@ -113,7 +116,7 @@ export function App() {
             casesOpen={casesOpen}
             onCases={() => setCasesOpen(!casesOpen)}
           />
-          {casesOpen && <CaseDesk controller={controller} onClose={() => setCasesOpen(false)} />}
+          {casesOpen && <CaseDesk controller={controller} initialCase={linkedCase} onClose={() => setCasesOpen(false)} />}
           <div className="left-column">
             {can('resolve') && <DispatcherBar
               category={category}

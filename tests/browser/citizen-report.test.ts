@@ -209,7 +209,7 @@ describe("the citizen's report from a signboard", () => {
     const id = (await caseByNumber(number)).id
     await adminStep(id, { action: 'file' })
     await adminStep(id, { action: 'dispatch' })
-    const upload = await fetch(`${baseUrl()}/api/cases/${id}/photos?purpose=feedback`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'image/png' }, body: smallPng() })
+    const upload = await fetch(`${baseUrl()}/api/cases/${id}/photos?purpose=feedback`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'image/png' }, body: new Uint8Array(smallPng()) })
     expect(upload.status).toBe(201)
     await adminStep(id, { action: 'handle', note: '货架已搬回店内', photo_ids: [((await upload.json()) as { id: number }).id] })
     expect((await adminStep(id, { action: 'close', note: '核查通过' })).state).toBe('closed')
