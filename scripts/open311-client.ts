@@ -4,7 +4,7 @@
  * status back. Works against any GeoReport v2 endpoint, this server's included:
  *
  *   tsx scripts/open311-client.ts --endpoint http://localhost:8080/open311/v2 --api-key <token> \
- *     --lat 30.2795 --long 120.1612 --description "井盖缺失" [--service <code>] [--address "…"]
+ *     --lat 30.2795 --long 120.1612 --description "井盖缺失" [--service <code>] [--address "…"] [--media-url https://…]
  */
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +16,8 @@ export interface ClientOptions {
   description: string
   service?: string
   address?: string
+  /** A photo already online (GeoReport's media_url). */
+  mediaUrl?: string
 }
 
 export interface ClientResult {
@@ -52,6 +54,7 @@ export async function runOpen311Client(options: ClientOptions, log: (line: strin
     long: String(options.long),
     description: options.description,
     ...(options.address ? { address_string: options.address } : {}),
+    ...(options.mediaUrl ? { media_url: options.mediaUrl } : {}),
   })
   const posted = await fetch(`${endpoint}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form })
   const created = (await posted.json()) as unknown
@@ -77,10 +80,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const long = Number(argument(args, 'long'))
   const description = argument(args, 'description')
   if (!apiKey || !Number.isFinite(lat) || !Number.isFinite(long) || !description) {
-    console.error('usage: tsx scripts/open311-client.ts --endpoint URL --api-key TOKEN --lat LAT --long LONG --description TEXT [--service CODE] [--address TEXT]')
+    console.error('usage: tsx scripts/open311-client.ts --endpoint URL --api-key TOKEN --lat LAT --long LONG --description TEXT [--service CODE] [--address TEXT] [--media-url URL]')
     process.exit(2)
   }
-  runOpen311Client({ endpoint, apiKey, lat, long, description, service: argument(args, 'service'), address: argument(args, 'address') }, (line) => console.log(line)).catch(
+  runOpen311Client({ endpoint, apiKey, lat, long, description, service: argument(args, 'service'), address: argument(args, 'address'), mediaUrl: argument(args, 'media-url') }, (line) => console.log(line)).catch(
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error))
       process.exit(1)

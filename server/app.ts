@@ -48,6 +48,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db
     config: Pick<Config, 'publicUrl'>
+    /** The time now, as cases, the calendar and Open311 count it (AppOptions.clock). */
+    clock: () => Date
   }
 }
 
@@ -65,6 +67,8 @@ export interface AppOptions {
   recordAudit?: boolean
   /** Flood limits (http/rate-limits.ts); default from the environment. */
   rateLimits?: RateLimits | 'off'
+  /** The time now for cases and their deadlines (default the real clock; a test runs a week in a minute). */
+  clock?: () => Date
 }
 
 /**
@@ -114,7 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
-  installErrorHandler(app, { htmlErrorPage: { pathPrefix: '/r/', html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
+  app.decorate('clock', options.clock ?? (() => new Date()))
+  installErrorHandler(app, { htmlErrorPage: { pathPrefixes: ['/r/', '/c/'], html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
   installAuditTrail(app, options.db, { record: options.recordAudit ?? true })

@@ -25,6 +25,7 @@ import { ShopForm } from './components/ShopForm.js'
 import { ShopListDialog } from './components/ShopListDialog.js'
 import { CaseDesk } from './cases/CaseDesk.js'
 import { RankingPanel } from './assessment/RankingPanel.js'
+import { linkedCaseId } from './cases/route.js'
 
 /**
  * The page: the store (app/store.ts) holds the state, the hooks do the work — the map
@@ -39,7 +40,9 @@ export function App() {
   const { can } = useSession()
   const trustViews = useTrustViews()
   const store = useMemo(() => createStore(initialState()), [])
-  const [casesOpen, setCasesOpen] = useState(false)
+  // A notification's link (/?case=<id>) opens the desk on that case.
+  const [linkedCase] = useState(() => (can('cases.read') ? linkedCaseId() : null))
+  const [casesOpen, setCasesOpen] = useState(linkedCase !== null)
   const [rankingOpen, setRankingOpen] = useState(false)
   const mapContainer = useRef<HTMLDivElement>(null)
 
@@ -120,7 +123,7 @@ export function App() {
               setCasesOpen(false)
             }}
           />
-          {casesOpen && <CaseDesk controller={controller} onClose={() => setCasesOpen(false)} />}
+          {casesOpen && <CaseDesk controller={controller} initialCase={linkedCase} onClose={() => setCasesOpen(false)} />}
           {rankingOpen && !casesOpen && <RankingPanel controller={controller} onClose={() => setRankingOpen(false)} />}
           <div className="left-column">
             {can('resolve') && <DispatcherBar

@@ -17,7 +17,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'cases.read' },
       schema: { tags, summary: "The working calendar and a year's exception days (default: this year, Beijing time)", querystring: CalendarQuery, response: { 200: Calendar, ...errorResponses(400) } },
     },
-    async (request) => calendarOfYear(app.db, request.query.year),
+    async (request) => calendarOfYear(app.db, request.query.year, app.clock()),
   )
 
   app.put(
@@ -62,7 +62,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'cases.read' },
       schema: { tags, summary: "A category's warning and due instants counted from a time (default now)", querystring: DueQuery, response: { 200: Due, ...errorResponses(400, 404) } },
     },
-    async (request) => dueForCategory(app.db, request.query.category_id, request.query.from),
+    async (request) => dueForCategory(app.db, request.query.category_id, request.query.from, app.clock()),
   )
 }
 

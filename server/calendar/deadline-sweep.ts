@@ -121,11 +121,15 @@ async function sweepCase(db: Db, calendar: WorkCalendar, caseId: number, now: Da
 /** One pass over the open cases whose warning or due time has passed at `now`. */
 export async function sweepDeadlines(db: Db, now: Date): Promise<SweepResult> {
   const result: SweepResult = { warned: [], overdue: [], escalated: [] }
+  // Two index range scans (case_file_state_due_idx; the partial case_file_warn_pending_idx, whose
+  // predicate these literals match), not a scan of every open case.
+  const at = now.toISOString()
   const { rows } = await sql<{ id: number }>`
-    SELECT id FROM case_file
-     WHERE state = ANY(${OPEN_ON_THE_CLOCK}::text[]) AND due_at IS NOT NULL
-       AND ((warned_at IS NULL AND warn_at <= ${now.toISOString()}::timestamptz) OR due_at <= ${now.toISOString()}::timestamptz)
-     ORDER BY due_at, id`.execute(db)
+    SELECT id FROM (
+      SELECT id, due_at FROM case_file WHERE state IN ('dispatched', 'accepted') AND due_at <= ${at}::timestamptz
+      UNION
+      SELECT id, due_at FROM case_file WHERE warned_at IS NULL AND state IN ('dispatched', 'accepted') AND warn_at <= ${at}::timestamptz AND due_at IS NOT NULL
+    ) due ORDER BY due_at, id`.execute(db)
   if (rows.length === 0) return result
   const calendar = await loadCalendar(db)
   for (const { id } of rows) await sweepCase(db, calendar, id, now, result)

@@ -83,7 +83,7 @@ const photoUploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         SELECT c.created_at, (SELECT count(*)::int FROM case_photo p WHERE p.case_id = c.id AND p.purpose = 'report') AS photos
         FROM case_file c WHERE c.id = ${id}`.execute(app.db)
       const facts = rows[0]!
-      if (Date.now() - new Date(facts.created_at).getTime() > PUBLIC_PHOTO_WINDOW_MS) {
+      if (app.clock().getTime() - new Date(facts.created_at).getTime() > PUBLIC_PHOTO_WINDOW_MS) {
         throw new DomainError('photo_window_closed', 'Photos can be added within one hour of the report')
       }
       if (facts.photos >= PUBLIC_PHOTO_MAX) throw new DomainError('photo_window_closed', `A report takes at most ${PUBLIC_PHOTO_MAX} photos`)
@@ -109,7 +109,7 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const accuracy = readAccuracy(request.body.accuracy_m, 'accuracy_m', details)
       failIfAny(details, 'preview')
       const category = await requireCaseCategory(app.db, request.body.category_id)
-      const now = new Date()
+      const now = app.clock()
       const routing = await routePoint(app.db, category, point!, accuracy, now)
       const duplicates = await duplicatesNear(app.db, category.id, point!)
       const stored = routing.stored as { owner: unknown; department: unknown }
@@ -140,7 +140,7 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const phone = readPhone(body.reporter_phone, 'reporter_phone', details)
       failIfAny(details, 'case')
       const category = await requireCaseCategory(app.db, body.category_id)
-      const now = new Date()
+      const now = app.clock()
       const routing = await routePoint(app.db, category, point!, accuracy, now)
       const actor = request.actor!
       const created = await insertCase(
@@ -153,14 +153,14 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         whoOf(actor),
         now,
       )
-      return reply.status(201).send(await caseView(app.db, actor, created.id))
+      return reply.status(201).send(await caseView(app.db, actor, created.id, now))
     },
   )
 
   app.get(
     '/cases',
-    { config: { access: 'cases.read' }, schema: { tags: ['cases'], summary: 'Cases in your scope, newest first (keyset: before=<last id>)', querystring: ListQuery, response: { 200: CaseList, ...errors } } },
-    async (request) => listCases(app.db, request.actor!, request.query),
+    { config: { access: 'cases.read' }, schema: { tags: ['cases'], summary: 'Cases in your scope, newest first (keyset: before=<last id>); mine=true: your own, soonest due first (keyset: after=next_after)', querystring: ListQuery, response: { 200: CaseList, ...errors } } },
+    async (request) => listCases(app.db, request.actor!, request.query, app.clock()),
   )
 
   app.get(
@@ -171,14 +171,14 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (parts.length !== 4 || parts.some((part) => !Number.isFinite(part)) || parts[0]! >= parts[2]! || parts[1]! >= parts[3]!) {
         throw badRequest('invalid_bbox', 'bbox must be w,s,e,n in degrees with w < e and s < n', [{ field: 'bbox', reason: 'must be w,s,e,n' }])
       }
-      return casesMap(app.db, request.actor!, parts as [number, number, number, number])
+      return casesMap(app.db, request.actor!, parts as [number, number, number, number], app.clock())
     },
   )
 
   app.get(
     '/cases/:id',
     { config: { access: 'cases.read' }, schema: { tags: ['cases'], summary: 'A case with its routing, clock, timeline, photos and the actions you may take', params: CaseIdParams, response: { 200: CaseAnswer, ...errors } } },
-    async (request) => caseView(app.db, request.actor!, request.params.id),
+    async (request) => caseView(app.db, request.actor!, request.params.id, app.clock()),
   )
 
   app.get(
@@ -209,8 +209,9 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await applyAction(app.db, request.actor!, request.params.id, request.body)
-      return caseView(app.db, request.actor!, request.params.id)
+      const now = app.clock()
+      await applyAction(app.db, request.actor!, request.params.id, request.body, now)
+      return caseView(app.db, request.actor!, request.params.id, now)
     },
   )
 
@@ -235,7 +236,7 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (lon === undefined || lat === undefined) {
         return (await sql<{ id: number; name: string; code: string | null }>`SELECT id, name, code FROM category WHERE public ORDER BY id`.execute(app.db)).rows
       }
-      const resolution = await resolvePointInternal(app.db, { point: { lon, lat }, crs: 'wgs84', category: null, accuracyM: 0, at: new Date().toISOString() })
+      const resolution = await resolvePointInternal(app.db, { point: { lon, lat }, crs: 'wgs84', category: null, accuracyM: 0, at: app.clock().toISOString() })
       const chain = resolution.chain.map((link) => link.zone.id)
       if (chain.length === 0) return []
       const { rows } = await sql<{ id: number; name: string; code: string | null }>`
@@ -270,7 +271,7 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           flags.push('location_from_signboard')
         }
       }
-      const now = new Date()
+      const now = app.clock()
       const routing = await routePoint(app.db, category, point!, accuracy, now)
       const created = await insertCase(
         app.db,
@@ -314,7 +315,7 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = await caseIdByToken(app.db, request.params.token)
       if (id === undefined) throw notFound('Case')
       const row = (await caseRow(app.db, id))!
-      await applyAction(app.db, null, id, { action: 'evaluate', version: row.version, rating: request.body.rating, comment: request.body.comment })
+      await applyAction(app.db, null, id, { action: 'evaluate', version: row.version, rating: request.body.rating, comment: request.body.comment }, app.clock())
       return publicCaseView(app.db, id)
     },
   )

@@ -88,6 +88,7 @@ export const ListQuery = Type.Object(
     mine: Type.Optional(Type.Boolean({ description: "Cases assigned to the caller's party" })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A case number, or text in the description or address' })),
     before: Type.Optional(Id),
+    after: Type.Optional(Type.String({ maxLength: 40, description: 'mine=true: the next_after of the previous page' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
@@ -105,7 +106,11 @@ export const TokenPhotoParams = Type.Object({ token: Type.String({ minLength: 1,
 
 const Open = (description: string) => Type.Object({}, { additionalProperties: true, description })
 export const CaseAnswer = Open('A case: state, routing as at intake, clock, reporter (phone masked without cases.contact), timeline, photos, actions the caller may take now')
-export const CaseList = Type.Object({ cases: Type.Array(Open('A case summary')), next_before: nullable(Type.Integer()) })
+export const CaseList = Type.Object({
+  cases: Type.Array(Open('A case summary')),
+  next_before: nullable(Type.Integer()),
+  next_after: Type.Optional(nullable(Type.String({ description: 'mine=true: pass as after for the next page (by due time)' }))),
+})
 export const PreviewAnswer = Open('Routing, flags, owner, department and possible duplicates; nothing is written')
 export const FeatureCollection = Open('GeoJSON FeatureCollection of open cases, property urgency: overdue, warning, normal, none')
 export const PhotoAnswer = Type.Object({ id: Type.Integer(), byte_size: Type.Integer(), sha256: Type.String() })

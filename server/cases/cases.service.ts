@@ -240,14 +240,36 @@ export interface ListQuery {
   mine?: boolean
   q?: string
   before?: number
+  after?: string
   limit?: number
 }
 
-/** GET /api/cases: the cases in the actor's cases.read scope (or assigned to them), newest first, by keyset. */
+/** The keyset of the `mine` list, ordered by due time: `<due_at ms or "none">.<id>` of the last case of a page. */
+export function dueCursor(row: { due_at: Date | null; id: number }): string {
+  return `${row.due_at === null ? 'none' : new Date(row.due_at).getTime()}.${row.id}`
+}
+
+function readDueCursor(text: string): { dueMs: number | null; id: number } {
+  const match = /^(none|\d{1,15})\.(\d{1,10})$/.exec(text)
+  if (!match) throw badRequest('invalid_request', 'after must be the next_after of the previous page', [{ field: 'after', reason: 'is not a cursor of this list' }])
+  return { dueMs: match[1] === 'none' ? null : Number(match[1]), id: Number(match[2]) }
+}
+
+/**
+ * GET /api/cases: the cases in the actor's cases.read scope (or assigned to them). The desk's
+ * list is newest first, by keyset on the id (`before`); a handler's own list (`mine`) is the
+ * soonest due first and those without a due time last, by keyset on (due_at, id) (`after`).
+ */
 export async function listCases(db: DbOrTx, actor: Actor, query: ListQuery, now: Date = new Date()) {
   const scope = await caseScope(db, actor, 'cases.read')
   const mine = handlingParties(actor)
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200)
+  if (query.mine && query.before !== undefined) {
+    throw badRequest('invalid_request', 'mine=true lists by due time: page it with after (next_after), not before', [{ field: 'before', reason: 'not with mine=true' }])
+  }
+  if (!query.mine && query.after !== undefined) {
+    throw badRequest('invalid_request', 'after pages the mine=true list; the newest-first list pages with before', [{ field: 'after', reason: 'only with mine=true' }])
+  }
   const conditions = [sql`(${caseScopeSql(scope)} OR c.assignee_party_id = ANY(${mine}::int4[]))`]
   if (query.state) conditions.push(sql`c.state = ANY(${query.state.split(',')}::text[])`)
   if (query.category_id !== undefined) conditions.push(sql`c.category_id = ${query.category_id}`)
@@ -256,6 +278,14 @@ export async function listCases(db: DbOrTx, actor: Actor, query: ListQuery, now:
   if (query.mine) conditions.push(sql`c.assignee_party_id = ANY(${mine}::int4[])`)
   if (query.overdue) conditions.push(sql`c.state IN ('dispatched', 'accepted') AND c.due_at < ${now.toISOString()}::timestamptz`)
   if (query.before !== undefined) conditions.push(sql`c.id < ${query.before}`)
+  if (query.after !== undefined) {
+    const cursor = readDueCursor(query.after)
+    if (cursor.dueMs === null) conditions.push(sql`(c.due_at IS NULL AND c.id > ${cursor.id})`)
+    else {
+      const due = new Date(cursor.dueMs).toISOString()
+      conditions.push(sql`(c.due_at > ${due}::timestamptz OR (c.due_at = ${due}::timestamptz AND c.id > ${cursor.id}) OR c.due_at IS NULL)`)
+    }
+  }
   if (query.q) conditions.push(sql`(c.number = ${query.q} OR strpos(c.description, ${query.q}) > 0 OR strpos(coalesce(c.address, ''), ${query.q}) > 0)`)
   if (query.zone) {
     conditions.push(sql`c.zone_ids && (WITH RECURSIVE down (id, depth) AS (
@@ -263,12 +293,18 @@ export async function listCases(db: DbOrTx, actor: Actor, query: ListQuery, now:
         UNION ALL SELECT z.id, down.depth + 1 FROM zone z JOIN down ON z.parent_id = down.id WHERE down.depth < 32)
       SELECT coalesce(array_agg(id), '{}') FROM down)`)
   }
+  const order = query.mine ? sql`c.due_at ASC NULLS LAST, c.id ASC` : sql`c.id DESC`
   const { rows } = await sql<CaseRow>`
     SELECT ${caseColumns} FROM case_file c JOIN category cat ON cat.id = c.category_id
-    WHERE ${sql.join(conditions, sql` AND `)} ORDER BY c.id DESC LIMIT ${limit + 1}`.execute(db)
+    WHERE ${sql.join(conditions, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1}`.execute(db)
   const page = rows.slice(0, limit)
   const parties = await partyNames(db, page.flatMap((row) => [row.owner_party_id, row.department_id, row.assignee_party_id]))
-  return { cases: page.map((row) => summaryOf(row, parties, now)), next_before: rows.length > limit ? page[page.length - 1]!.id : null }
+  const more = rows.length > limit
+  return {
+    cases: page.map((row) => summaryOf(row, parties, now)),
+    next_before: more && !query.mine ? page[page.length - 1]!.id : null,
+    ...(query.mine ? { next_after: more ? dueCursor(page[page.length - 1]!) : null } : {}),
+  }
 }
 
 /** GET /api/cases/map: open cases in a box as GeoJSON, coloured by urgency. */

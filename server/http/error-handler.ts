@@ -13,10 +13,11 @@ interface PostgresError {
 
 export interface ErrorHandlerOptions {
   /**
-   * Pages people open on a phone (the signboard's QR code, `/r/…`): a server error on a GET
-   * under `pathPrefix` answers this HTML, with the error's status, instead of the JSON envelope.
+   * Pages people open on a phone (the signboard's QR code `/r/…`, the citizen's follow-up link
+   * `/c/…`): a server error on a GET under one of `pathPrefixes` answers this HTML, with the
+   * error's status, instead of the JSON envelope.
    */
-  htmlErrorPage?: { pathPrefix: string; html: string }
+  htmlErrorPage?: { pathPrefixes: readonly string[]; html: string }
 }
 
 /** Seconds a client should wait before retrying while the database is away. */
@@ -32,7 +33,7 @@ const retryAfterSeconds = 30
 export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   const sendServerError = (request: FastifyRequest, reply: FastifyReply, status: number, body: { code: ErrorCode; message: string }) => {
     const page = options.htmlErrorPage
-    if (page && request.method === 'GET' && request.url.startsWith(page.pathPrefix)) {
+    if (page && request.method === 'GET' && page.pathPrefixes.some((prefix) => request.url.startsWith(prefix))) {
       return reply.status(status).header('content-type', 'text/html; charset=utf-8').send(page.html)
     }
     return reply.status(status).send({ error: body })

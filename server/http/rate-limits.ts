@@ -13,7 +13,7 @@ export interface RateLimits {
   sessionPerAddress: number
   /** POST /api/session per login named in the body (any address), per minute. */
   sessionPerLogin: number
-  /** Public routes (the citizen page /r/…, /api/public/…, the rankings page /p/…), per client address, per minute. */
+  /** Public routes (the citizen pages /r/… and /c/…, /api/public/…, the rankings page /p/…), per client address, per minute. */
   publicPerAddress: number
   /** The window the counts above are per, in milliseconds (one minute; tests shorten nothing, they lower the counts). */
   windowMs: number
@@ -55,6 +55,8 @@ export function limitOf(route: Pick<RouteOptions, 'url' | 'method'> & { config?:
   if (route.url.startsWith('/r/') || route.url.startsWith('/api/public/')) return 'public'
   // The public rankings page (server/reports/).
   if (route.url.startsWith('/p/')) return 'public'
+  // The citizen's follow-up page (/c/{token}): public like the signboard's page.
+  if (route.url.startsWith('/c/')) return 'public'
   return null
 }
 

@@ -1,3 +1,5 @@
+import { ConfigError } from '../config.js'
+
 /**
  * Where notices link to and how SMS leave: read from the environment (PUBLIC_URL,
  * SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN, OUTBOX_*), overridable by tests and by buildApp.
@@ -21,14 +23,18 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max: n
   const text = env[name]?.trim()
   if (!text) return fallback
   const value = Number(text)
-  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}, got "${text}"`)
+  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${text.slice(0, 40)}"`)
   return value
 }
 
+/**
+ * Reads the settings; an unusable value is a ConfigError naming the variable, as loadConfig's are.
+ * buildApp reads them (notify.routes.ts), so a bad value stops the server at start.
+ */
 export function noticeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): NoticeSettings {
   const port = env.PORT?.trim() || '8080'
   const gateway = env.SMS_GATEWAY_URL?.trim()
-  if (gateway && !/^https?:\/\//.test(gateway)) throw new Error(`SMS_GATEWAY_URL must be an http:// or https:// URL, got "${gateway.slice(0, 40)}"`)
+  if (gateway && !/^https?:\/\/[^\s/]+/.test(gateway)) throw new ConfigError(`SMS_GATEWAY_URL must be an http:// or https:// URL, got "${gateway.slice(0, 40)}"`)
   return {
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     smsGateway: gateway ? { url: gateway, token: env.SMS_GATEWAY_TOKEN?.trim() || null } : null,

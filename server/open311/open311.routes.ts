@@ -93,9 +93,31 @@ interface RequestRow {
   updated_at: Date
   due_at: Date | null
   status_notes: string | null
+  media_url: string | null
+  photo_id: number | null
 }
 
-function requestOut(row: RequestRow, withDescription: boolean) {
+/**
+ * The request's media_url: the link another system posted with it, else the first public photo
+ * of the case (metadata stripped at upload) served under /open311/v2/media/…; else empty.
+ */
+function mediaUrlOf(row: Pick<RequestRow, 'media_url' | 'photo_id' | 'number'>, base: string): string {
+  if (row.media_url) return row.media_url
+  return row.photo_id === null ? '' : `${base}/media/${encodeURIComponent(row.number)}/${row.photo_id}`
+}
+
+/** A posted media_url: an http(s) URL of at most 1000 characters, or none. */
+function readMediaUrl(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null
+  const text = String(value).trim()
+  const url = URL.canParse(text) ? new URL(text) : null
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || text.length > 1000 || /\s/.test(text)) {
+    throw new Open311Error(400, `media_url must be an http:// or https:// URL of at most 1000 characters, got "${text.slice(0, 40)}"`)
+  }
+  return text
+}
+
+function requestOut(row: RequestRow, withDescription: boolean, base: string) {
   return {
     service_request_id: row.number,
     status: closedStates.has(row.state) ? 'closed' : 'open',
@@ -114,7 +136,7 @@ function requestOut(row: RequestRow, withDescription: boolean) {
     zipcode: '',
     lat: row.lat,
     long: row.lon,
-    media_url: '',
+    media_url: mediaUrlOf(row, base),
     // mySociety's extension: the state behind open/closed.
     extended_attributes: { state: row.state },
   }
@@ -124,7 +146,8 @@ async function requestRows(db: Db, where: ReturnType<typeof sql>, limit: number)
   const { rows } = await sql<RequestRow>`
     SELECT c.id, c.number, c.state, c.category_id, cat.code AS category_code, cat.name AS category_name, c.description, c.address,
            ST_X(c.location) AS lon, ST_Y(c.location) AS lat, coalesce(d.name, o.name) AS agency,
-           c.created_at, c.updated_at, c.due_at,
+           c.created_at, c.updated_at, c.due_at, c.media_url,
+           (SELECT p.id FROM case_photo p WHERE p.case_id = c.id AND p.public ORDER BY p.id LIMIT 1) AS photo_id,
            (SELECT e.public_note FROM case_event e WHERE e.case_id = c.id AND e.public AND e.public_note IS NOT NULL ORDER BY e.id DESC LIMIT 1) AS status_notes
       FROM case_file c
       JOIN category cat ON cat.id = c.category_id
@@ -158,6 +181,27 @@ const routes: FastifyPluginAsync = async (app) => {
   app.setNotFoundHandler((_request, reply) => reply.status(404).send([{ code: 404, description: 'No such Open311 resource' }]))
   const config = { access: 'public' as const }
   const schema = { hide: true }
+  /** Where this endpoint is published (PUBLIC_URL): discovery and media links point here. */
+  const base = `${app.config.publicUrl.replace(/\/+$/, '')}/open311/v2`
+
+  // GeoReport v2 service discovery: the one endpoint this server offers, JSON only.
+  app.get('/discovery.json', { config, schema }, async () => ({
+    changeset: '2026-12-02T00:00:00Z',
+    contact: '各区城市管理指挥中心 (12345)',
+    key_service: 'API tokens (api_key) are issued by the district system administrator',
+    endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: base, changeset: '2026-12-02T00:00:00Z', type: 'production', formats: ['application/json'] }],
+  }))
+
+  // A request's public photo, by its service_request_id (what media_url points to).
+  app.get('/media/:number/:photo', { config, schema }, async (request, reply) => {
+    const params = request.params as { number: string; photo: string }
+    if (!/^\d{1,10}$/.test(params.photo) || params.number.length > 40) throw new Open311Error(404, 'No such media')
+    const { rows } = await sql<{ content_type: string; bytes: Uint8Array }>`
+      SELECT p.content_type, p.bytes FROM case_photo p JOIN case_file c ON c.id = p.case_id JOIN category cat ON cat.id = c.category_id
+       WHERE c.number = ${params.number} AND p.id = ${Number(params.photo)} AND p.public AND cat.public`.execute(db)
+    if (!rows[0]) throw new Open311Error(404, `Service request ${params.number.slice(0, 40)} has no public photo ${params.photo}`)
+    return reply.type(rows[0].content_type).header('cache-control', 'public, max-age=3600').send(Buffer.from(rows[0].bytes))
+  })
 
   app.get('/services.json', { config, schema }, async (request) => {
     const query = request.query as Record<string, unknown>
@@ -206,7 +250,8 @@ const routes: FastifyPluginAsync = async (app) => {
     const name = [body.last_name, body.first_name].filter((part) => typeof part === 'string' && part.trim()).join('')
     const phone = readPhone(body.phone, 'phone', details)
     if (details.length) throw new Open311Error(400, details.map((detail) => `${detail.field} ${detail.reason}`).join('; '))
-    const now = new Date()
+    const mediaUrl = readMediaUrl(body.media_url)
+    const now = app.clock()
     const category = await requireCaseCategory(db, service.id, true)
     const point = { lon, lat }
     const routing = await routePoint(db, category, point, null, now)
@@ -222,12 +267,13 @@ const routes: FastifyPluginAsync = async (app) => {
       reporterPhone: phone,
       externalId: null,
       flags: [],
+      mediaUrl,
     }
     const created = await insertCase(db, input, routing, { accountId: actor.accountId, login: actor.login, displayName: actor.displayName }, now)
     // Outside /api/ the audit hook does not see this write: it is recorded here.
     await appendAudit(db, {
       accountId: actor.accountId, login: actor.login, via: 'token', address: request.ip, userAgent: request.headers['user-agent'] ?? null,
-      action: 'case.create', objectType: 'case', objectId: created.id, objectCode: created.number, after: { channel: 'open311', service_code: body.service_code },
+      action: 'case.create', objectType: 'case', objectId: created.id, objectCode: created.number, after: { channel: 'open311', service_code: body.service_code, ...(mediaUrl ? { media_url: mediaUrl } : {}) },
       outcome: 'ok', status: 201, method: 'POST', path: request.url.split('?')[0]!, route: 'POST /open311/v2/requests.json',
     })
     return reply.status(201).send([{ service_request_id: created.number, service_notice: '', account_id: null }])
@@ -244,7 +290,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const start = readDate(query.start_date, 'start_date')
       const end = readDate(query.end_date, 'end_date')
       // GeoReport: without dates, the last 90 days.
-      conditions.push(sql`c.created_at >= ${start ?? new Date(Date.now() - 90 * 86_400_000)}`)
+      conditions.push(sql`c.created_at >= ${start ?? new Date(app.clock().getTime() - 90 * 86_400_000)}`)
       if (end) conditions.push(sql`c.created_at <= ${end}`)
       if (typeof query.service_code === 'string' && query.service_code) {
         const codes = query.service_code.split(',').map((code) => code.trim())
@@ -256,7 +302,7 @@ const routes: FastifyPluginAsync = async (app) => {
       }
     }
     const rows = await requestRows(db, sql.join(conditions, sql` AND `), 1000)
-    return rows.map((row) => requestOut(row, withDescription))
+    return rows.map((row) => requestOut(row, withDescription, base))
   })
 
   app.get('/requests/:file', { config, schema }, async (request) => {
@@ -265,7 +311,7 @@ const routes: FastifyPluginAsync = async (app) => {
     const withDescription = request.actor ? hasPermission(request.actor, 'cases.read') : false
     const rows = await requestRows(db, sql`c.number = ${file.slice(0, -5)}`, 1)
     if (!rows[0]) throw new Open311Error(404, `No service request has the id ${file.slice(0, -5)}`)
-    return rows.map((row) => requestOut(row, withDescription))
+    return rows.map((row) => requestOut(row, withDescription, base))
   })
 }
 

@@ -89,4 +89,49 @@ describe('Open311 GeoReport v2', () => {
     const closed = (await (await fetch(`${endpoint}/requests.json?status=closed&service_code=manhole`)).json()) as { service_request_id: string }[]
     expect(closed.map((r) => r.service_request_id)).not.toContain(result.serviceRequestId)
   })
+
+  it('keeps a posted media_url and gives it back; a case with a public photo gives its stripped photo as media_url; a bad media_url is 400 and writes nothing', async () => {
+    const withLink = await runOpen311Client({ endpoint, apiKey: reporterKey, lat: point.lat, long: point.lon, service: 'manhole', description: '井盖缺失（带照片链接）', mediaUrl: 'https://img.example.cn/12345/photo.jpg' })
+    expect(withLink.request.media_url).toBe('https://img.example.cn/12345/photo.jpg')
+    const stored = await sql<{ media_url: string }>`SELECT media_url FROM case_file WHERE number = ${withLink.serviceRequestId}`.execute(t.handle.db)
+    expect(stored.rows[0]!.media_url).toBe('https://img.example.cn/12345/photo.jpg')
+
+    const plain = await runOpen311Client({ endpoint, apiKey: reporterKey, lat: point.lat, long: point.lon, service: 'manhole', description: '井盖缺失（无照片）' })
+    expect(plain.request.media_url).toBe('')
+    // A photo added to that case (as the desk does): media_url now points to it, served without its EXIF.
+    const id = (await sql<{ id: number }>`SELECT id FROM case_file WHERE number = ${plain.serviceRequestId}`.execute(t.handle.db)).rows[0]!.id
+    const segment = (marker: number, payload: Buffer) => Buffer.concat([Buffer.from([0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload])
+    const jpeg = Buffer.concat([
+      Buffer.from([0xff, 0xd8]), segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
+      segment(0xe1, Buffer.from('Exif\0\0MM\0*GPSLatitude 30.27', 'latin1')), segment(0xdb, Buffer.alloc(65, 1)),
+      segment(0xda, Buffer.from([1, 1, 0, 0, 0x3f, 0])), Buffer.from([0x12, 0x34, 0xff, 0xd9]),
+    ])
+    const upload = await t.app.inject({ method: 'POST', url: `/api/cases/${id}/photos?purpose=report`, headers: { 'content-type': 'image/jpeg' }, payload: jpeg })
+    expect(upload.statusCode, upload.body).toBe(201)
+    const [read] = (await (await fetch(`${endpoint}/requests/${plain.serviceRequestId}.json`)).json()) as { media_url: string }[]
+    expect(read!.media_url).toBe(`http://jiezhang.test/open311/v2/media/${plain.serviceRequestId}/${upload.json().id}`)
+    const media = await fetch(`${endpoint}${new URL(read!.media_url).pathname.replace('/open311/v2', '')}`)
+    expect(media.status).toBe(200)
+    expect(media.headers.get('content-type')).toBe('image/jpeg')
+    const bytes = Buffer.from(await media.arrayBuffer())
+    expect(bytes.includes(Buffer.from('GPSLatitude'))).toBe(false)
+    expect(bytes.includes(Buffer.from('JFIF'))).toBe(true)
+    expect((await fetch(`${endpoint}/media/${plain.serviceRequestId}/999999`)).status).toBe(404)
+
+    const before = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM case_file`.execute(t.handle.db)).rows[0]!.n)
+    for (const bad of ['ftp://img.example.cn/x.jpg', 'not a url', `https://img.example.cn/${'x'.repeat(1000)}`]) {
+      const response = await fetch(`${endpoint}/requests.json`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ api_key: reporterKey, service_code: 'manhole', lat: String(point.lat), long: String(point.lon), description: 'x', media_url: bad }),
+      })
+      expect(response.status, bad).toBe(400)
+      expect(((await response.json()) as { description: string }[])[0]!.description).toContain('media_url')
+    }
+    expect(Number((await sql<{ n: string }>`SELECT count(*) AS n FROM case_file`.execute(t.handle.db)).rows[0]!.n)).toBe(before)
+  })
+
+  it('discovery.json names this endpoint, GeoReport v2, JSON', async () => {
+    const discovery = (await (await fetch(`${endpoint}/discovery.json`)).json()) as { endpoints: { specification: string; url: string; formats: string[] }[] }
+    expect(discovery.endpoints).toEqual([expect.objectContaining({ specification: 'http://wiki.open311.org/GeoReport_v2', url: 'http://jiezhang.test/open311/v2', formats: ['application/json'] })])
+  })
 })

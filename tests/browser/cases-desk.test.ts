@@ -113,4 +113,20 @@ describe('the dispatcher’s desk', () => {
     const row = stored.cases.find((c) => c.number === number)
     expect(row?.state).toBe('closed')
   })
+
+  it("a notification's link /?case=<id> opens the desk with that case's panel", { timeout: 120_000 }, async () => {
+    const desk = await openDriver({ as: 'dispatcher' })
+    open.push(desk)
+    const baseUrl = desk.baseUrl
+    const [lon, lat] = await pointOnTheStreet(baseUrl)
+    const category = await aCategory(baseUrl)
+    const description = `通知链接（浏览器测试 ${Date.now().toString(36)}）`
+    const made = await admin<{ id: number; number: string }>(baseUrl, 'POST', '/api/cases', { channel: 'hotline', category_id: category.id, description, location: { lon, lat } })
+    // The link exactly as server/notify/notices.ts writes it into a robot's message.
+    await givenTheAppIsOpen(desk, `?case=${made.id}`)
+    await expect.poll(() => desk.page.getByTestId('case-desk').isVisible(), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => desk.page.getByTestId('case-number').textContent(), { timeout: 20_000 }).toBe(made.number)
+    expect(await desk.page.getByTestId('case-description').textContent()).toBe(description)
+    expect(await desk.page.getByTestId('case-state').textContent()).toBe('已上报')
+  })
 })

@@ -77,4 +77,19 @@ describe('the handler’s phone page', () => {
     const back = await admin<{ state: string }>(baseUrl, 'GET', `/api/cases/${second.id}`)
     expect(back.state).toBe('filed')
   })
+
+  it("a notification's link /?case=<id> opens that case on the phone page, not the first of the list", { timeout: 180_000 }, async () => {
+    const phone = await openPhone('chief')
+    open.push(phone)
+    const { page, baseUrl } = phone
+    const first = await aCaseDispatchedToTheChief(baseUrl, '路灯不亮（通知链接测试一）')
+    const second = await aCaseDispatchedToTheChief(baseUrl, '占道经营（通知链接测试二）')
+    await page.goto(`${baseUrl}/?case=${second.id}`)
+    await expect.poll(() => page.getByTestId('phone-page').isVisible(), { timeout: 60_000 }).toBe(true)
+    const linked = page.getByTestId(`phone-case-${second.number}`)
+    await expect.poll(() => linked.getAttribute('data-expanded'), { timeout: 20_000 }).toBe('true')
+    await expect.poll(() => linked.getByTestId('phone-map').isVisible()).toBe(true)
+    // The other case is listed, closed: only the linked one is open.
+    expect(await page.getByTestId(`phone-case-${first.number}`).getAttribute('data-expanded')).toBe('false')
+  })
 })

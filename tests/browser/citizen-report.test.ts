@@ -111,6 +111,16 @@ async function report(page: Page, description: string): Promise<{ number: string
   return { number: text, followUrl }
 }
 
+/** A step of the workflow as the administrator (every permission, every scope) takes it. */
+async function adminStep(id: number, body: Record<string, unknown>): Promise<{ version: number; state: string }> {
+  const current = await api<{ version: number }>(`/api/cases/${id}`)
+  const response = await fetch(`${baseUrl()}/api/cases/${id}/actions`, {
+    method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ version: current.version, ...body }),
+  })
+  if (!response.ok) throw new Error(`${String(body.action)}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as { version: number; state: string }
+}
+
 async function caseByNumber(number: string): Promise<CaseView> {
   const list = await api<{ cases: { id: number; number: string }[] }>(`/api/cases?q=${encodeURIComponent(number)}`)
   const found = list.cases.find((c) => c.number === number)
@@ -185,5 +195,53 @@ describe("the citizen's report from a signboard", () => {
       await context.close()
     }
     expect(errors).toEqual([])
+  })
+
+  it('lets the citizen rate the closed case once on the follow-up page, with the Chinese messages for no star and for a second rating', { timeout: 120_000 }, async () => {
+    // The report through the citizen's route, closed by the administrator through the workflow.
+    const categories = await api<{ id: number }[]>(`/api/public/categories?lon=${target.lon}&lat=${target.lat}`)
+    const filed = await fetch(`${baseUrl()}/api/public/cases`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category_id: categories[0]!.id, description: '店外占道摆放货架', location: { lon: target.lon, lat: target.lat, accuracy_m: 10 } }),
+    })
+    expect(filed.status).toBe(201)
+    const { number, token } = (await filed.json()) as { number: string; token: string }
+    const id = (await caseByNumber(number)).id
+    await adminStep(id, { action: 'file' })
+    await adminStep(id, { action: 'dispatch' })
+    const upload = await fetch(`${baseUrl()}/api/cases/${id}/photos?purpose=feedback`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'image/png' }, body: new Uint8Array(smallPng()) })
+    expect(upload.status).toBe(201)
+    await adminStep(id, { action: 'handle', note: '货架已搬回店内', photo_ids: [((await upload.json()) as { id: number }).id] })
+    expect((await adminStep(id, { action: 'close', note: '核查通过' })).state).toBe('closed')
+
+    const first = await phone(false)
+    const second = await first.context.newPage()
+    try {
+      const { page } = first
+      await page.goto(`${baseUrl()}/c/${token}`)
+      await second.goto(`${baseUrl()}/c/${token}`)
+      await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toBe('已结案')
+      // No star chosen: the page says so in Chinese and sends nothing.
+      await page.getByTestId('rate').tap()
+      await expect.poll(() => page.getByTestId('rating-error').textContent()).toBe('请选择 1 到 5 颗星。')
+      await page.locator('label[for="star-4"]').tap()
+      await page.getByTestId('comment').fill('处理很快，谢谢')
+      await page.getByTestId('rate').tap()
+      await expect.poll(() => page.getByTestId('rated').isVisible(), { timeout: 10_000 }).toBe(true)
+      expect(await page.getByTestId('rated').textContent()).toContain('★★★★☆')
+      expect(await page.getByTestId('rated').textContent()).toContain('处理很快，谢谢')
+      expect(await page.getByTestId('rating-form').count()).toBe(0)
+      expect(await page.getByTestId('state').textContent()).toBe('已评价')
+
+      // The other tab still shows the form: its rating is refused (409) with the Chinese reason.
+      await second.locator('label[for="star-1"]').tap()
+      await second.getByTestId('rate').tap()
+      await expect.poll(() => second.getByTestId('rating-error').textContent(), { timeout: 10_000 }).toBe('此问题已评价过或尚未结案，无法评价。')
+      const stored = await api<{ state: string; rating: number; rating_comment: string }>(`/api/cases/${id}`)
+      expect(stored).toMatchObject({ state: 'evaluated', rating: 4, rating_comment: '处理很快，谢谢' })
+    } finally {
+      await first.context.close()
+    }
+    expect(errors.filter((error) => !(error.startsWith('409 POST') && error.includes(`/api/public/cases/${token}/rating`)) && !error.includes('409 (Conflict)'))).toEqual([])
   })
 })

@@ -29,7 +29,7 @@ let databaseCounter = 0
  * A freshly migrated database of this run's backend, copied from a template (with the demo
  * district, or empty), and the app built over it. Call once per test file (beforeAll).
  */
-export async function createTestApp(options: { demo?: boolean; rateLimits?: AppOptions['rateLimits'] } = {}): Promise<TestApp> {
+export async function createTestApp(options: { demo?: boolean; rateLimits?: AppOptions['rateLimits']; clock?: AppOptions['clock'] } = {}): Promise<TestApp> {
   const backend = testBackend()
   const template = options.demo === false ? 'empty' : 'demo'
   let handle: DatabaseHandle
@@ -54,7 +54,7 @@ export async function createTestApp(options: { demo?: boolean; rateLimits?: AppO
     }
   }
   // Flood limits off unless a test asks (tests/api/rate-limits.test.ts): every inject comes from 127.0.0.1.
-  const app = await buildApp({ db: handle.db, publicUrl: 'http://jiezhang.test', rateLimits: options.rateLimits ?? 'off' })
+  const app = await buildApp({ db: handle.db, publicUrl: 'http://jiezhang.test', rateLimits: options.rateLimits ?? 'off', clock: options.clock })
   await app.ready()
   actAsAdministratorByDefault(app)
   return {

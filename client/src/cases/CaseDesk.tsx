@@ -28,9 +28,10 @@ function urgencyOf(c: CaseSummary): keyof typeof URGENCY_COLOURS {
 /**
  * The dispatcher's desk (案件台): the list of cases with filters and paging (sorted by due time,
  * as the server sends it), the layer of open cases on the map coloured by urgency, one case's
- * panel, and the hotline intake. Shown over the map for those with cases.read.
+ * panel, and the hotline intake. Shown over the map for those with cases.read; a notification's
+ * link (`/?case=<id>`) opens it with that case's panel (`initialCase`).
  */
-export function CaseDesk({ controller, onClose }: { controller: MapController | null; onClose(): void }) {
+export function CaseDesk({ controller, initialCase = null, onClose }: { controller: MapController | null; initialCase?: number | null; onClose(): void }) {
   const { t } = useI18n()
   const { can } = useSession()
   const [tab, setTab] = useState<'list' | 'intake'>('list')
@@ -38,7 +39,8 @@ export function CaseDesk({ controller, onClose }: { controller: MapController | 
   const [list, setList] = useState<CaseSummary[]>([])
   const [nextBefore, setNextBefore] = useState<number | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [selected, setSelectedId] = useState<number | null>(null)
+  // Opened from a notification's link: that case's panel first.
+  const [selected, setSelectedId] = useState<number | null>(initialCase)
   // Opening a case (again) or 刷新 reads it afresh.
   const [reads, setReads] = useState(0)
   const setSelected = (id: number | null) => {

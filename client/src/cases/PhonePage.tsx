@@ -6,7 +6,7 @@ import { useSession } from '../session/session.js'
 import { CaseActions } from './CaseActions.js'
 import { CaseClock, CaseFlags, CasePhotos } from './CaseDetails.js'
 import { label } from './labels.js'
-import { MAP_HASH } from './route.js'
+import { linkedCaseId, MAP_HASH } from './route.js'
 import { PATROL_HASH } from '../patrols/route.js'
 import { SmallMap } from './SmallMap.js'
 import './cases.css'
@@ -31,7 +31,9 @@ export function PhonePage() {
   const session = useSession()
   const [list, setList] = useState<CaseSummary[] | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [open, setOpen] = useState<number | null>(null)
+  // A notification's link (/?case=<id>) opens that case, even when it is no longer in the list.
+  const [linked] = useState(() => linkedCaseId())
+  const [open, setOpen] = useState<number | null>(linked)
   const verifies = session.can('cases.verify')
 
   const load = useCallback(async () => {
@@ -41,13 +43,17 @@ export function PhonePage() {
       const toVerify = verifies ? (await cases.list({ state: 'handled', limit: 100 })).cases : []
       const byId = new Map([...page.cases, ...toVerify].map((c) => [c.id, c]))
       const sorted = [...byId.values()].filter((c) => OPEN.has(c.state)).sort(phoneOrder)
+      if (linked !== null && !sorted.some((c) => c.id === linked)) {
+        const value = await cases.get(linked).catch(() => null)
+        if (value) sorted.unshift(value)
+      }
       setList(sorted)
       setOpen((current) => current ?? sorted[0]?.id ?? null)
       setError(null)
     } catch (e) {
       setError(describeError(e))
     }
-  }, [verifies])
+  }, [verifies, linked])
   useEffect(() => void load(), [load])
 
   return (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionInfo } from '../api/types.js'
 import { phoneOrder } from './PhonePage.js'
-import { wantsPhonePage } from './route.js'
+import { linkedCaseId, wantsPhonePage } from './route.js'
 
 const withPermissions = (permissions: string[]) => ({ permissions }) as unknown as SessionInfo
 
@@ -29,5 +29,13 @@ describe('the phone page’s order', () => {
       { id: 4, due_at: '2026-12-02T15:00:00+08:00', overdue: false },
     ]
     expect([...cases].sort(phoneOrder).map((c) => c.id)).toEqual([3, 4, 2, 1])
+  })
+})
+
+describe('the case a notification links to', () => {
+  it('reads ?case=<id> as written by server/notify/notices.ts, and nothing else', () => {
+    expect(linkedCaseId('?case=42')).toBe(42)
+    expect(linkedCaseId('?lang=zh&case=7')).toBe(7)
+    for (const search of ['', '?case=', '?case=0', '?case=-3', '?case=4.5', '?case=abc', '?case=99999999999']) expect(linkedCaseId(search), search).toBeNull()
   })
 })

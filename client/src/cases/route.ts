@@ -8,6 +8,17 @@ import type { SessionInfo } from '../api/types.js'
 export const PHONE_HASH = '#/m'
 export const MAP_HASH = '#/map'
 
+/**
+ * The case a notification links to: `${PUBLIC_URL}/?case=<id>` (server/notify/notices.ts). The map
+ * app opens the desk with that case's panel; the phone page opens that case. Null without one.
+ */
+export function linkedCaseId(search = window.location.search): number | null {
+  const value = new URLSearchParams(search).get('case')
+  if (value === null || !/^\d{1,10}$/.test(value)) return null
+  const id = Number(value)
+  return id >= 1 && id <= 2_147_483_647 ? id : null
+}
+
 export function wantsPhonePage(info: SessionInfo, hash = window.location.hash, width = window.innerWidth): boolean {
   if (!info.permissions.includes('cases.read')) return false
   if (hash === PHONE_HASH) return true
