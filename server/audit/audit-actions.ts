@@ -191,6 +191,16 @@ export const routeAudits: Record<string, RouteAudit> = {
   'POST /api/public/cases/:token/photos': { action: 'case.public_photo', keepAfter: false },
   'POST /api/public/cases/:token/rating': { action: 'case.public_rating', keepAfter: false },
 
+  // rosters (issue 11, docs/rosters.md): staff on a zone (the path's id is the zone), their rows, the patrol frequencies, the signboard switch.
+  'POST /api/zones/:id/staff': { action: 'zone_staff.create', objectType: 'zone' },
+  'POST /api/zones/:id/staff/shifts': { action: 'zone_staff.shifts', objectType: 'zone' },
+  'PUT /api/zone-staff/:id': { action: 'zone_staff.update', objectType: 'zone_staff' },
+  'DELETE /api/zone-staff/:id': { action: 'zone_staff.delete', objectType: 'zone_staff' },
+  'PUT /api/patrol-requirements': { action: 'patrol_requirement.set', objectType: 'patrol_requirement' },
+  'DELETE /api/patrol-requirements/:id': { action: 'patrol_requirement.delete', objectType: 'patrol_requirement' },
+  'PUT /api/rosters/signboard-settings': { action: 'rosters.signboard_settings', objectType: 'staff_on_signboard' },
+  // assessment (issue 11, docs/assessment.md): the district's rules (考核办法).
+  'PUT /api/assessment/rules': { action: 'assessment_rules.update', objectType: 'assessment_rules' },
   // reports (issue 11): the exports of the rankings (with people's names and scores when by=person), and what is published.
   'GET /api/assessment/export.xlsx': { action: ({ request }) => (/person/.test(String(record(request.query).by)) ? 'export.personal' : 'assessment.export'), keepAfter: false },
   'GET /api/assessment/report.pdf': { action: ({ request }) => (/person/.test(String(record(request.query).by)) ? 'export.personal' : 'assessment.report'), keepAfter: false },
