@@ -12,6 +12,8 @@
  * refuses a month it has already simulated.
  */
 import { parseArgs } from 'node:util'
+import { seededRandom } from './demo/streets.js'
+import { handMadeJpeg } from './demo/photo.js'
 import { pathToFileURL } from 'node:url'
 import { sql } from 'kysely'
 import type { Actor } from '../server/auth/actor.js'
@@ -39,32 +41,7 @@ export interface SimulationSummary {
   named: Record<string, number[]>
 }
 
-/** mulberry32: a small seeded generator (public domain, Tommy Ettinger). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
-/** A JPEG-shaped feedback photo (SOI, JFIF, a quantisation table, scan data, EOI), built by hand. */
-function feedbackPhoto(): Buffer {
-  const segment = (marker: number, payload: Buffer) => {
-    const head = Buffer.alloc(4)
-    head[0] = 0xff
-    head[1] = marker
-    head.writeUInt16BE(payload.length + 2, 2)
-    return Buffer.concat([head, payload])
-  }
-  const app0 = segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'))
-  const dqt = segment(0xdb, Buffer.alloc(65, 1))
-  const sos = Buffer.concat([segment(0xda, Buffer.from([1, 1, 0, 0, 0x3f, 0])), Buffer.from([0x12, 0x34, 0x56, 0x78]), Buffer.from([0xff, 0xd9])])
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, dqt, sos])
-}
 
 /** The simulation acts as the bootstrap administrator (scope all), as a seeding tool does. */
 async function simulationActor(db: Db): Promise<Actor> {
@@ -297,7 +274,7 @@ export async function simulateMonth(db: Db, options: { month: string; seed: numb
   const actor = await simulationActor(db)
   const categories = (await sql<{ id: number; name: string }>`SELECT id, name FROM category WHERE limit_value IS NOT NULL ORDER BY id`.execute(db)).rows
   const grids = (await sql<ZoneRow>`SELECT id, code, name, kind FROM zone WHERE kind = 'grid' ORDER BY code`.execute(db)).rows
-  const photo = feedbackPhoto()
+  const photo = handMadeJpeg()
   const created: { id: number; at: Date; categoryId: number }[] = []
 
   const act = async (id: number, action: ActionBody['action'], at: Date, body: Partial<ActionBody> = {}, who: Actor | null = actor) => {

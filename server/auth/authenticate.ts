@@ -116,7 +116,7 @@ export async function installAuthentication(app: FastifyInstance, db: Db): Promi
   })
 }
 
-function rolesWith(permission: string): string[] {
+export function rolesWith(permission: string): string[] {
   return Object.entries(roleTable)
     .filter(([, facts]) => (facts.permissions as readonly string[]).includes(permission))
     .map(([role]) => role)

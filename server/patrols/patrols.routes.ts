@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
-import { hasPermission } from '../auth/actor.js'
+import { hasPermission, type Actor } from '../auth/actor.js'
+import { rolesWith } from '../auth/authenticate.js'
 import { appendAudit } from '../audit/audit.repository.js'
 import { failIfAny, insertCase, readAccuracy, readLocation, readText, requireCaseCategory, routePoint } from '../cases/cases.intake.js'
 import { caseView, whoOf } from '../cases/cases.service.js'
@@ -24,6 +25,17 @@ export const GPX_LIMIT_BYTES = 8 * 1024 * 1024
 export const GPX_TYPE = 'application/gpx+xml'
 
 /** Patrols (巡查): recording, GPX upload, track credits per zone (docs/patrols.md) */
+/**
+ * The patrol reads are open to any of the three patrol permissions (one's own with
+ * patrols.record, aggregates with patrols.read, tracks with patrols.tracks); the row decides what
+ * is shown. Without any of them the answer is 403, never a 404 that would tell whether it exists.
+ */
+function requireAnyPatrolPermission(actor: Actor): void {
+  if (!(['patrols.record', 'patrols.read', 'patrols.tracks'] as const).some((permission) => hasPermission(actor, permission))) {
+    throw new DomainError('forbidden', 'This needs the permission patrols.record, patrols.read or patrols.tracks', { permission: 'patrols.read', roles_with_it: rolesWith('patrols.read') })
+  }
+}
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   // A bad PATROL_* setting stops the server at start-up (ConfigError), not at the first patrol.
   const settings = loadPatrolSettings()
@@ -191,9 +203,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = request.actor!
-      if (!['patrols.record', 'patrols.read', 'patrols.tracks'].some((p) => hasPermission(actor, p as 'patrols.read'))) {
-        throw new DomainError('forbidden', 'This needs the permission patrols.record or patrols.read', { permission: 'patrols.read' })
-      }
+      requireAnyPatrolPermission(actor)
       return listPatrols(app.db, actor, request.query)
     },
   )
@@ -204,7 +214,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'session' },
       schema: { tags: ['patrols'], summary: 'A patrol with its time and distance per zone (aggregates; no positions)', params: PatrolIdParams, response: { 200: PatrolAnswer, ...errors } },
     },
-    async (request) => patrolView(app.db, request.actor!, request.params.id, settings),
+    async (request) => {
+      requireAnyPatrolPermission(request.actor!)
+      return patrolView(app.db, request.actor!, request.params.id, settings)
+    },
   )
 
   app.get(
@@ -220,6 +233,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = request.actor!
+      requireAnyPatrolPermission(actor)
       const row = await patrolRow(app.db, request.params.id)
       if (!row) throw notFound(`Patrol ${request.params.id}`)
       const access = await accessTo(app.db, actor, row)

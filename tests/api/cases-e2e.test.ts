@@ -9,6 +9,7 @@ import { OUTBOX_JOB } from '../../server/notify/delivery.js'
 import { setNoticeSettings, type NoticeSettings } from '../../server/notify/settings.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { startWebhookReceiver, type WebhookReceiver, type ReceivedRequest } from '../helpers/webhook-receiver.js'
+import { handMadeJpeg } from '../../scripts/demo/photo.js'
 
 /**
  * Issue 10's "what must be true", in one file through HTTP, on both databases. Every case comes
@@ -50,21 +51,6 @@ const DEPARTMENT_MOBILE = '13800000071'
 const at = (local: string) => new Date(`${local}+08:00`)
 const iso = (local: string) => at(local).toISOString()
 
-/** A JPEG-shaped photo (SOI, APP0, DQT, SOS, EOI) small enough to write by hand. */
-function jpeg(): Buffer {
-  const segment = (marker: number, payload: Buffer) => {
-    const head = Buffer.from([0xff, marker, 0, 0])
-    head.writeUInt16BE(payload.length + 2, 2)
-    return Buffer.concat([head, payload])
-  }
-  return Buffer.concat([
-    Buffer.from([0xff, 0xd8]),
-    segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
-    segment(0xdb, Buffer.alloc(65, 1)),
-    segment(0xda, Buffer.from([1, 1, 0, 0, 0x3f, 0])),
-    Buffer.from([0x12, 0x34, 0xff, 0xd9]),
-  ])
-}
 
 describe('issue 10 end to end: intake, routing, the loop, working-time deadlines, escalation, notifications', () => {
   let t: TestApp
@@ -97,7 +83,7 @@ describe('issue 10 end to end: intake, routing, the loop, working-time deadlines
     return response.json()
   }
   const photo = async (id: number) => {
-    const response = await t.app.inject({ method: 'POST', url: `/api/cases/${id}/photos?purpose=feedback`, headers: { ...auth.handler, 'content-type': 'image/jpeg' }, payload: jpeg() })
+    const response = await t.app.inject({ method: 'POST', url: `/api/cases/${id}/photos?purpose=feedback`, headers: { ...auth.handler, 'content-type': 'image/jpeg' }, payload: handMadeJpeg() })
     expect(response.statusCode, response.body).toBe(201)
     return response.json().id as number
   }

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accountIdByLogin, createApiToken } from '../../server/auth/accounts.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { handMadeJpeg } from '../../scripts/demo/photo.js'
 
 /**
  * The workflow's side paths through HTTP (docs/cases.md): 延期 approved and refused, 挂账
@@ -27,20 +28,6 @@ const GRID = '33010500300201'
 const demo = JSON.parse(readFileSync(new URL('../../data/demo/tianshui.geojson', import.meta.url), 'utf8')) as { features: { properties: Record<string, unknown> }[] }
 const subdistrictCategories = demo.features.find((f) => f.properties.code === '330105003')!.properties.categories as Record<string, string>
 
-function jpeg(): Buffer {
-  const segment = (marker: number, payload: Buffer) => {
-    const head = Buffer.from([0xff, marker, 0, 0])
-    head.writeUInt16BE(payload.length + 2, 2)
-    return Buffer.concat([head, payload])
-  }
-  return Buffer.concat([
-    Buffer.from([0xff, 0xd8]),
-    segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
-    segment(0xdb, Buffer.alloc(65, 1)),
-    segment(0xda, Buffer.from([1, 1, 0, 0, 0x3f, 0])),
-    Buffer.from([0x12, 0x34, 0xff, 0xd9]),
-  ])
-}
 
 describe('case side paths through HTTP', () => {
   let t: TestApp
@@ -219,7 +206,7 @@ describe('case side paths through HTTP', () => {
     clock('2026-12-04T16:00:00')
     const id = await dispatched('网格员核查')
     clock('2026-12-07T09:00:00')
-    const upload = await t.app.inject({ method: 'POST', url: `/api/cases/${id}/photos?purpose=feedback`, headers: { ...auth.handler, 'content-type': 'image/jpeg' }, payload: jpeg() })
+    const upload = await t.app.inject({ method: 'POST', url: `/api/cases/${id}/photos?purpose=feedback`, headers: { ...auth.handler, 'content-type': 'image/jpeg' }, payload: handMadeJpeg() })
     expect(upload.statusCode, upload.body).toBe(201)
     await act(id, auth.handler, { action: 'handle', note: '已清理', photo_ids: [upload.json().id] }, 'handled')
     const seen = await get(id, auth.gridworker)

@@ -223,9 +223,10 @@ describe('fuzzing every route with malformed input', () => {
           findings.push(`not a 4xx: ${label}`)
           continue
         }
-        // The citizen's pages (signboard, report form, follow-up) answer an unknown code or token
-        // with a page in Chinese (a malformed request gets the envelope).
-        if ((operation.path.startsWith('/r/') || operation.path.startsWith('/c/')) && String(response.headers['content-type']).startsWith('text/html')) continue
+        // The citizen's pages (signboard, report form, follow-up, the published rankings) answer an
+        // unknown code or token, or rankings not published, with a page in Chinese (a malformed
+        // request gets the envelope).
+        if (/^\/[rcp]\//.test(operation.path) && String(response.headers['content-type']).startsWith('text/html')) continue
         let envelope: { error?: { code?: unknown; message?: unknown } } | undefined
         try {
           envelope = response.json()

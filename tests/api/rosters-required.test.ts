@@ -46,14 +46,14 @@ describe('patrols owed by the rosters', () => {
     expect(owed.some((row) => communities.has(row.zone_id))).toBe(false)
   })
 
-  it('counts a staff row only in periods it is valid on a day of, and rounds a part of a month', async () => {
+  it('counts a staff row only on the days it is valid, and rounds a part of a month', async () => {
     const street = await zoneId('330105003J03')
     const party = (await sql<{ id: number }>`INSERT INTO party (type, name, phone) VALUES ('chief', '短期下沉员', '139-0000-0941') RETURNING id`.execute(t.handle.db)).rows[0]!.id
     await sql`INSERT INTO zone_staff (zone_id, party_id, role, department_kind, valid_from, valid_to)
               VALUES (${street}, ${party}, 'department', 'market', '2026-12-10', '2026-12-12')`.execute(t.handle.db)
     const within = (from: Date, to: Date) => requiredPatrols(t.handle.db, { from, to, zoneIds: [street] })
-    // Valid 10–12 Dec: a holder for December's first half (1 a day × 15 days), not for its second.
-    expect((await within(china('2026-12-01'), china('2026-12-16'))).filter((row) => row.party_id === party).map((row) => row.required)).toEqual([15])
+    // Valid 10–12 Dec: within December's first half it owes its 3 days (1 a day × 3), in the second nothing.
+    expect((await within(china('2026-12-01'), china('2026-12-16'))).filter((row) => row.party_id === party).map((row) => row.required)).toEqual([3])
     expect((await within(china('2026-12-13'), china('2027-01-01'))).filter((row) => row.party_id === party)).toEqual([])
     // The street's leader requirement, 4 a month, over 1–16 Dec (15/31 of it): 1.94 → 2; no leader on 体育场路, so no row.
     expect((await within(china('2026-12-01'), china('2026-12-16'))).some((row) => row.role === 'leader')).toBe(false)

@@ -3,18 +3,21 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as turf from '@turf/turf'
 import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson'
 import { admin, openPhone, type PhonePage } from './cases-fixtures.js'
+import { givenTheAppIsOpen, openDriver, type Driver } from './driver.js'
 
 /**
  * Issue 11: the demo grid worker records a short patrol on a 390×844 phone page with emulated
  * geolocation: from the phone page's header to 巡查, start, a walk along 武林桥河下 (positions
  * from the demo file's centre line), a finding filed as a case, stop, and the summary listing
- * the grid walked in — the grid found here from the demo file's own polygons.
+ * the grid walked in — the grid found here from the demo file's own polygons. Beside it a leader
+ * keeps the ranking page 考核排行 open on this month's grids by 巡查次数: after the patrol and
+ * 刷新, the grid's count is one more.
  */
 interface DemoFeature extends Feature { properties: { kind: string; code: string; name: string } }
 const demo = JSON.parse(readFileSync(new URL('../../data/demo/tianshui.geojson', import.meta.url), 'utf8')) as { features: DemoFeature[] }
 const SEGMENT = '330105003J17-01'
 
-const open: PhonePage[] = []
+const open: (PhonePage | Driver)[] = []
 afterEach(async () => {
   while (open.length) await open.pop()!.close()
 })
@@ -23,10 +26,35 @@ describe('the patrol phone page', () => {
   it('a grid worker starts a patrol, walks, records a finding, stops and sees the summary with the grid', { timeout: 180_000 }, async () => {
     const segment = demo.features.find((f) => f.properties.kind === 'segment' && f.properties.code === SEGMENT)!
     const line = segment.geometry.type === 'LineString' ? (segment as Feature<LineString>) : turf.lineString((segment.geometry as { coordinates: number[][][] }).coordinates.flat())
-    // 15 positions 6 m apart from 40 m along the street: inside one grid.
-    const walk = Array.from({ length: 15 }, (_, i) => turf.along(line, 40 + i * 6, { units: 'meters' }).geometry.coordinates as [number, number])
-    const grid = demo.features.find((f) => f.properties.kind === 'grid' && turf.booleanPointInPolygon(walk[7]!, f as Feature<Polygon | MultiPolygon>))!
-    expect(grid).toBeDefined()
+    // 15 positions 9 m apart (126 m, more than the 100 m a patrol must walk in a grid to count for
+    // it, docs/assessment.md) along the street, all inside one grid.
+    const grids = demo.features.filter((f) => f.properties.kind === 'grid') as (DemoFeature & Feature<Polygon | MultiPolygon>)[]
+    const gridOf = (point: [number, number]) => grids.find((g) => turf.booleanPointInPolygon(point, g))
+    const walkFrom = (start: number) => Array.from({ length: 15 }, (_, i) => turf.along(line, start + i * 9, { units: 'meters' }).geometry.coordinates as [number, number])
+    const length = turf.length(line, { units: 'meters' })
+    let walk: [number, number][] = []
+    for (let start = 10; start + 140 < length && walk.length === 0; start += 10) {
+      const candidate = walkFrom(start)
+      const first = gridOf(candidate[0]!)
+      if (first && candidate.every((point) => gridOf(point) === first)) walk = candidate
+    }
+    expect(walk.length, `a 126 m stretch of ${SEGMENT} inside one grid`).toBe(15)
+    const grid = gridOf(walk[7]!)!
+
+    // The leader's ranking page: this month (Beijing), grids by 巡查次数.
+    const leader = await openDriver({ as: 'leader' })
+    open.push(leader)
+    await givenTheAppIsOpen(leader)
+    await leader.page.getByTestId('ranking-tool').click()
+    await expect.poll(() => leader.page.getByTestId('ranking-panel').isVisible()).toBe(true)
+    const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
+    await leader.page.getByTestId('rank-period-month').fill(thisMonth)
+    await leader.page.getByTestId('rank-unit').selectOption('grid')
+    await leader.page.getByTestId('rank-sort').selectOption('patrols')
+    const rankRow = leader.page.getByTestId(`rank-row-${grid.properties.code}`)
+    await expect.poll(() => rankRow.isVisible(), { timeout: 30_000 }).toBe(true)
+    const countBefore = Number(await rankRow.getByTestId('rank-value').textContent())
+    expect(Number.isInteger(countBefore)).toBe(true)
 
     const phone = await openPhone('gridworker')
     open.push(phone)
@@ -58,7 +86,9 @@ describe('the patrol phone page', () => {
     await page.getByTestId('patrol-stop').click()
     await expect.poll(() => page.getByTestId('patrol-summary').isVisible(), { timeout: 30_000 }).toBe(true)
     const gridLine = page.getByTestId('patrol-summary-grids').getByTestId(`patrol-summary-${grid.properties.code}`)
-    expect(await gridLine.textContent()).toContain(grid.properties.name)
+    // The grid's name as the server has it now (other browser files rename zones on the shared server).
+    const current = await admin<{ properties: { name: string } }>(baseUrl, 'GET', `/api/zones/by-code/grid/${grid.properties.code}`)
+    expect(await gridLine.textContent()).toContain(current.properties.name)
     expect(await page.getByTestId('patrol-summary-streets').getByTestId(`patrol-summary-${SEGMENT}`).isVisible()).toBe(true)
     await page.screenshot({ path: '.test-results/screenshots/patrols-phone-summary.png' })
 
@@ -70,5 +100,10 @@ describe('the patrol phone page', () => {
     expect(view.findings).toHaveLength(1)
     const filed = await admin<{ channel: string; description: string }>(baseUrl, 'GET', `/api/cases/${view.findings[0]!.id}`)
     expect(filed).toMatchObject({ channel: 'patrol', description: '巡查发现：井盖缺失' })
+
+    // The ranking page, refreshed, counts the patrol on the grid.
+    await leader.page.getByTestId('rank-refresh').click()
+    await expect.poll(() => rankRow.getByTestId('rank-value').textContent(), { timeout: 30_000 }).toBe(String(countBefore + 1))
+    await leader.page.screenshot({ path: '.test-results/screenshots/patrols-ranking-after.png' })
   })
 })
