@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { AssessmentCounts } from '../../server/assessment/types.js'
 import type { Db } from '../../server/db/database.js'
 
 /**
@@ -71,24 +72,9 @@ export interface ModelRules {
   public_channels: string[]
 }
 
-export interface ModelRow {
+/** A unit's counts as the test derives them from the raw rows, with its code and score. */
+export interface ModelRow extends AssessmentCounts {
   code: string
-  received: number
-  filed: number
-  dispatched: number
-  due: number
-  closed: number
-  closed_on_time: number
-  reworked: number
-  extended: number
-  parked: number
-  found_on_patrol: number
-  reported_by_public: number
-  patrols: number
-  patrols_required: number
-  mean_handling_hours: number | null
-  ratings: number
-  mean_rating: number | null
   score: number
 }
 
