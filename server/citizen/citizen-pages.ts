@@ -96,7 +96,12 @@ const BASE_STYLE = `
   footer { text-align: center; color: #888; font-size: 12px; }
 `
 
-function page(title: string, headerHtml: string, bodyAttributes: string, mainHtml: string, script: string): string {
+/**
+ * The shell of every page a citizen opens without an account (the report form, the follow-up, the
+ * published rankings of server/reports/): Chinese, phone-sized, no referrer, the supervision
+ * hotline in the footer; a script only where the page has one.
+ */
+export function citizenPageShell(page: { title: string; style: string; header: string; main: string; bodyAttributes?: string; script?: string }): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -104,18 +109,21 @@ function page(title: string, headerHtml: string, bodyAttributes: string, mainHtm
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<style>${BASE_STYLE}</style>
+<title>${escapeHtml(page.title)}</title>
+<style>${page.style}</style>
 </head>
-<body${bodyAttributes}>
-<header>${headerHtml}</header>
+<body${page.bodyAttributes ?? ''}>
+<header>${page.header}</header>
 <main>
-${mainHtml}
+${page.main}
 <footer>街长制 · 监督电话 12345</footer>
 </main>
-<script>${script}</script>
-</body>
+${page.script === undefined ? '' : `<script>${page.script}</script>\n`}</body>
 </html>`
+}
+
+function page(title: string, header: string, bodyAttributes: string, main: string, script: string): string {
+  return citizenPageShell({ title, style: BASE_STYLE, header, main, bodyAttributes, script })
 }
 
 /**

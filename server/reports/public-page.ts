@@ -1,4 +1,4 @@
-import { escapeHtml } from '../citizen/citizen-pages.js'
+import { citizenPageShell, escapeHtml } from '../citizen/citizen-pages.js'
 import { formatValue, indicators, unitLabels, type IndicatorKey } from './indicators.js'
 import { rankChangeText } from './ranking.js'
 import type { RankedSection, ReportContext } from './report-context.js'
@@ -36,24 +36,7 @@ const STYLE = `
 `
 
 function page(title: string, header: string, main: string): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>${header}</header>
-<main>
-${main}
-<footer>街长制 · 监督电话 12345</footer>
-</main>
-</body>
-</html>`
+  return citizenPageShell({ title, style: STYLE, header, main })
 }
 
 export interface PublicSection extends RankedSection {
