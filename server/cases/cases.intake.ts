@@ -36,6 +36,8 @@ export interface IntakeInput {
   flags: string[]
   /** A photo link sent by another system (Open311 media_url), kept as given. */
   mediaUrl?: string | null
+  /** A finding made on this patrol (sql/015: case_file.patrol_id), written with the case. */
+  patrolId?: number | null
 }
 
 export interface Reporter {
@@ -249,14 +251,14 @@ export async function insertCase(
     const { rows } = await sql<{ id: number; number: string }>`
       INSERT INTO case_file (number, public_token, channel, state, category_id, description, location, accuracy_m, address,
         signboard_code, reporter_name, reporter_phone, reporter_account_id, external_id, owner_party_id, owner_duty, owner_zone_id,
-        department_id, routing, zone_ids, flags, media_url, created_at, updated_at)
+        department_id, routing, zone_ids, flags, media_url, patrol_id, created_at, updated_at)
       VALUES (
         to_char(${now.toISOString()}::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(nextval('case_number_seq')::text, 4, '0'),
         ${token}, ${input.channel}, 'reported', ${input.categoryId}, ${input.description},
         ST_SetSRID(ST_MakePoint(${input.point.lon}, ${input.point.lat}), 4326), ${input.accuracyM}, ${input.address},
         ${input.signboardCode}, ${input.reporterName}, ${input.reporterPhone}, ${reporter.accountId}, ${input.externalId},
         ${routing.ownerPartyId}, ${routing.ownerDuty}, ${routing.ownerZoneId}, ${routing.departmentId},
-        ${JSON.stringify(routing.stored)}::jsonb, ${routing.zoneIds}::int4[], ${flags}::text[], ${input.mediaUrl ?? null}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
+        ${JSON.stringify(routing.stored)}::jsonb, ${routing.zoneIds}::int4[], ${flags}::text[], ${input.mediaUrl ?? null}, ${input.patrolId ?? null}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
       RETURNING id, number`.execute(tx)
     const row = rows[0]!
     await sql`

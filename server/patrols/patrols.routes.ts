@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'kysely'
 import { hasPermission, type Actor } from '../auth/actor.js'
 import { rolesWith } from '../auth/authenticate.js'
 import { appendAudit } from '../audit/audit.repository.js'
@@ -183,14 +182,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         app.db,
         {
           channel: 'patrol', categoryId: category.id, description: description!, point: point!, accuracyM: accuracy, address,
-          signboardCode: null, reporterName: null, reporterPhone: null, externalId: null, flags: [],
+          signboardCode: null, reporterName: null, reporterPhone: null, externalId: null, flags: [], patrolId: patrol.id,
         },
         routing,
         whoOf(actor),
         now,
       )
-      // The intake writes the case in its own transaction; the link to the patrol follows it.
-      await sql`UPDATE case_file SET patrol_id = ${patrol.id} WHERE id = ${created.id}`.execute(app.db)
       return reply.status(201).send(await caseView(app.db, actor, created.id))
     },
   )
