@@ -119,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
   app.decorate('clock', options.clock ?? (() => new Date()))
-  installErrorHandler(app, { htmlErrorPage: { pathPrefixes: ['/r/', '/c/'], html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
+  installErrorHandler(app, { htmlErrorPage: { pathPrefixes: ['/r/', '/c/', '/p/'], html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
   installAuditTrail(app, options.db, { record: options.recordAudit ?? true })

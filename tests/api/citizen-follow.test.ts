@@ -61,7 +61,7 @@ describe('the follow-up page while the database is away', () => {
   })
   afterAll(async () => t?.close())
 
-  it('answers the HTML 系统维护中 page with 503 and Retry-After on /c/, and JSON database_unavailable on the API behind it', async () => {
+  it('answers the HTML 系统维护中 page with 503 and Retry-After on /c/ (and /p/rankings), and JSON database_unavailable on the API behind it', async () => {
     await t.handle.close()
     const page = await t.app.inject({ method: 'GET', url: `/c/${token}`, headers: { authorization: undefined } })
     expect(page.statusCode).toBe(503)
@@ -69,6 +69,11 @@ describe('the follow-up page while the database is away', () => {
     expect(page.headers['retry-after']).toBe('30')
     expect(page.body).toContain('系统维护中，请稍后再试')
     expect(page.body).not.toContain('"error"')
+    // The published rankings page (server/reports/) is a page for citizens too.
+    const rankings = await t.app.inject({ method: 'GET', url: '/p/rankings', headers: { authorization: undefined } })
+    expect(rankings.statusCode).toBe(503)
+    expect(rankings.headers['content-type']).toMatch(/^text\/html/)
+    expect(rankings.body).toContain('系统维护中，请稍后再试')
     const api = await t.app.inject({ method: 'GET', url: `/api/public/cases/${token}`, headers: { authorization: undefined } })
     expect(api.statusCode).toBe(503)
     expect(api.json().error.code).toBe('database_unavailable')
