@@ -41,6 +41,7 @@ import rostersRoutes from './rosters/rosters.routes.js'
 import assessmentRoutes from './assessment/assessment.routes.js'
 import reportsRoutes from './reports/reports.routes.js'
 import creditRoutes from './credit/credit.routes.js'
+import { createLiveZones, type LiveZones } from './live/live-zones.js'
 import { basemapOriginsFromEnv, installSecurityHeaders } from './http/security-headers.js'
 import { installRateLimits, rateLimitsFromEnv, type RateLimits } from './http/rate-limits.js'
 
@@ -50,6 +51,8 @@ declare module 'fastify' {
     config: Pick<Config, 'publicUrl'>
     /** The time now, as cases, the calendar and Open311 count it (AppOptions.clock). */
     clock: () => Date
+    /** The zones, holders and routes this process answers from, kept current (server/live/live-zones.ts). */
+    live: LiveZones
   }
 }
 
@@ -69,6 +72,8 @@ export interface AppOptions {
   rateLimits?: RateLimits | 'off'
   /** The time now for cases and their deadlines (default the real clock; a test runs a week in a minute). */
   clock?: () => Date
+  /** Shared with other apps of one process (tests); default one of its own, closed with the app. */
+  live?: LiveZones
 }
 
 /**
@@ -119,6 +124,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('db', options.db)
   app.decorate('config', { publicUrl: options.publicUrl ?? 'http://localhost:8080' })
   app.decorate('clock', options.clock ?? (() => new Date()))
+  const live = options.live ?? createLiveZones(options.db)
+  app.decorate('live', live)
+  if (!options.live) app.addHook('onClose', () => live.close())
   installErrorHandler(app, { htmlErrorPage: { pathPrefixes: ['/r/', '/c/', '/p/'], html: unavailablePageHtml(SUPERVISION_HOTLINE) } })
   installWorkLock(app, options.db)
   await installAuthentication(app, options.db)
