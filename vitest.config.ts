@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import SpreadBrowserFiles from './tests/sequencer.js'
 
 // API tests run twice, once per database backend; the two share every test file.
 const apiTests = ['tests/api/**/*.test.ts']
@@ -14,6 +15,8 @@ export default defineConfig({
     // (18 min, most of it each embedded-database file opening its template). Two workers overlap
     // one file's start-up with another's tests.
     maxWorkers: 2,
+    // Browser files among the others instead of all at the end (tests/sequencer.ts).
+    sequence: { sequencer: SpreadBrowserFiles },
     projects: [
       {
         test: {
@@ -58,7 +61,8 @@ export default defineConfig({
           globalSetup: ['tests/browser/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
-          fileParallelism: false,
+          // One browser file at a time, but alongside API files: see tests/browser/one-at-a-time.ts.
+          setupFiles: ['tests/browser/one-at-a-time.ts'],
         },
       },
     ],
